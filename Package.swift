@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The book's package. Chapters are compiled against the release-built `TruflBook` dynamic library
+// (the engine and plotting), so that a chapter's own code can be built at -Onone in a second or two.
+let package = Package(
+    name: "trufl-book",
+    products: [
+        .library(name: "TruflBook", type: .dynamic, targets: ["Trufl", "Plotting"]),
+        .executable(name: "book", targets: ["book"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // Debian's libcmark-dev: the CommonMark parser the runner reads chapters with.
+        .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        // Debian's libopenblas-dev: sgemm for the engine's matmul.
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // The engine: tensors, autodiff, distributions, dequantisers, flows, priors, sampling, tasks.
+        .target(
+            name: "Trufl",
+            dependencies: ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")]),
+        // SVG and ASCII figures.
+        .target(name: "Plotting"),
+        // Load, tangle, run, compare, bless and render chapters.
+        .target(name: "BookRunner", dependencies: ["CCmark"]),
+        // The command-line tool.
+        .executableTarget(
+            name: "book",
+            dependencies: [
+                "BookRunner", "COpenBLAS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "TruflTests", dependencies: ["Trufl"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "BookRunnerTests", dependencies: ["BookRunner"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// Plotting: SVG and ASCII figures (being written).
