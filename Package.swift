@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "book",
             dependencies: [
-                "BookRunner", "COpenBLAS",
+                "BookRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TruflTests", dependencies: ["Trufl"]),

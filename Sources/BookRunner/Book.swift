@@ -1,0 +1,183 @@
+import Foundation
+
+/// The book's commands: `run`, `test` and `bless` over a set of chapters, as the `book` tool calls them.
+public struct Book {
+    public enum Mode: String, Sendable { case run, test, bless }
+
+    public struct Options: Sendable {
+        public var profile = "quick"
+        public var timeout: Double = 1800
+        public var jobs = 1
+        public var force = false
+        public init() {}
+    }
+
+    public let toolchain: Toolchain
+    public let options: Options
+
+    public init(toolchain: Toolchain, options: Options) {
+        self.toolchain = toolchain
+        self.options = options
+    }
+
+    var figuresDirectory: URL { toolchain.root.appendingPathComponent("figures") }
+
+    /// The chapter files named by `arguments` (paths or bare names), or every chapter in order.
+    public func resolve(_ arguments: [String]) throws -> [String] {
+        let folder = toolchain.root.appendingPathComponent("chapters")
+        let all = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".md") && $0 != "README.md" }.sorted()
+        if arguments.isEmpty {
+            guard !all.isEmpty else { throw ChapterError("chapters", "there are no chapters in chapters/") }
+            return all.map { "chapters/\($0)" }
+        }
+        return try arguments.map { argument in
+            let path = URL(fileURLWithPath: argument, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                .standardizedFileURL.path
+            if FileManager.default.fileExists(atPath: path) {
+                let rootPath = toolchain.root.standardizedFileURL.path + "/"
+                return path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : path
+            }
+            let bare = (argument as NSString).lastPathComponent
+            let name = bare.hasSuffix(".md") ? bare : bare + ".md"
+            if all.contains(name) { return "chapters/\(name)" }
+            let prefixed = all.filter { $0.hasPrefix(bare + "-") }
+            if prefixed.count == 1 { return "chapters/\(prefixed[0])" }
+            throw ChapterError(argument, "unknown chapter (the chapters are: \(all.map { ($0 as NSString).deletingPathExtension }.joined(separator: ", ")))")
+        }
+    }
+
+    /// Runs `mode` over `paths`; prints per-chapter results and a closing count; returns true when all passed.
+    public func perform(_ mode: Mode, paths: [String]) -> Bool {
+        let cache = RunCache(root: toolchain.root, profile: options.profile)
+        let runner = ChapterRunner(toolchain: toolchain, profile: options.profile, timeout: options.timeout,
+                                   echoProgress: true)
+        let results = Results(count: paths.count)
+        let next = Counter()
+        let workers = max(1, min(options.jobs, paths.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let index = next.take(below: paths.count) {
+                let report = self.handle(paths[index], mode: mode, runner: runner, cache: cache)
+                results.set(index, report)
+                Console.print(report.details)
+            }
+        }
+        var passed = 0, failed = 0, cached = 0
+        for report in results.all {
+            Console.print(report.summary)
+            if report.ok { passed += 1 } else { failed += 1 }
+            if report.cached { cached += 1 }
+        }
+        Console.print("chapters: \(passed) passed, \(failed) failed" + (cached > 0 ? " (\(cached) cached)" : ""))
+        return failed == 0
+    }
+
+    struct Report: Sendable {
+        var ok: Bool
+        var cached: Bool
+        var details: String
+        var summary: String
+    }
+
+    func handle(_ path: String, mode: Mode, runner: ChapterRunner, cache: RunCache) -> Report {
+        let chapter: Chapter
+        do { chapter = try ChapterParser.load(toolchain.root.appendingPathComponent(path).path, path: path) } catch {
+            return Report(ok: false, cached: false, details: "\(error)\n", summary: line("failed", path, nil))
+        }
+        if mode != .bless, !options.force, let entry = cache.lookup(chapter, figuresDirectory: figuresDirectory) {
+            let details = mode == .run ? Self.show(chapter, outputs: entry.outputs) : ""
+            return Report(ok: true, cached: true, details: details, summary: line("cached", path, nil))
+        }
+        let run = runner.run(chapter)
+        if let failure = run.failure {
+            cache.forget(chapter)
+            return Report(ok: false, cached: false, details: failure.hasSuffix("\n") ? failure : failure + "\n",
+                          summary: line("failed", path, run.seconds))
+        }
+        switch mode {
+        case .run:
+            var details = Self.show(chapter, outputs: run.outputs)
+            do { try writeFigures(run.figures) } catch { return Report(ok: false, cached: false, details: "\(error)\n", summary: line("failed", path, run.seconds)) }
+            details += run.figures.keys.sorted().map { "wrote figures/\($0)\n" }.joined()
+            let matches = Comparison.mismatches(run, profile: options.profile, figuresDirectory: figuresDirectory).isEmpty
+            if matches { cache.store(run) }
+            return Report(ok: true, cached: false, details: details, summary: line("ran", path, run.seconds))
+        case .test:
+            let mismatches = Comparison.mismatches(run, profile: options.profile, figuresDirectory: figuresDirectory)
+            if mismatches.isEmpty { cache.store(run) } else { cache.forget(chapter) }
+            return Report(ok: mismatches.isEmpty, cached: false, details: mismatches.joined(),
+                          summary: line(mismatches.isEmpty ? "passed" : "failed", path, run.seconds))
+        case .bless:
+            let text = Blesser.bless(chapter, outputs: run.outputs, profile: options.profile)
+            let original = chapter.lines.joined(separator: "\n") + (chapter.endsWithNewline ? "\n" : "")
+            do {
+                if text != original { try Blesser.writeAtomically(text, to: toolchain.root.appendingPathComponent(path).path) }
+                try writeFigures(run.figures)
+            } catch {
+                return Report(ok: false, cached: false, details: "\(error)\n", summary: line("failed", path, run.seconds))
+            }
+            let changed = text != original ? "updated \(path)\n" : ""
+            return Report(ok: true, cached: false, details: changed, summary: line("blessed", path, run.seconds))
+        }
+    }
+
+    /// Each block's output under a header naming its line, as `book run` shows it.
+    static func show(_ chapter: Chapter, outputs: [Int: String]) -> String {
+        var text = ""
+        for block in chapter.blocks {
+            guard let output = outputs[block.index], !output.isEmpty else { continue }
+            text += "── \(chapter.path):\(block.fence.openingLine) ──\n" + output
+            if !output.hasSuffix("\n") { text += "\n" }
+        }
+        return text
+    }
+
+    func writeFigures(_ figures: [String: Data]) throws {
+        try FileManager.default.createDirectory(at: figuresDirectory, withIntermediateDirectories: true)
+        for (name, data) in figures.sorted(by: { $0.key < $1.key }) {
+            let target = figuresDirectory.appendingPathComponent(name)
+            if FileManager.default.contents(atPath: target.path) == data { continue }
+            try data.write(to: target, options: .atomic)
+        }
+    }
+
+    func line(_ status: String, _ path: String, _ seconds: Double?) -> String {
+        let time = seconds.map { String(format: "%.1f s", $0) } ?? ""
+        return status.padding(toLength: 8, withPad: " ", startingAt: 0) + path + (time.isEmpty ? "" : "  " + time)
+    }
+}
+
+/// Serialised printing for parallel chapters.
+public enum Console {
+    private static let lock = NSLock()
+    public static func print(_ text: String) {
+        guard !text.isEmpty else { return }
+        lock.lock(); defer { lock.unlock() }
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take(below limit: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
+final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reports: [Book.Report?]
+    init(count: Int) { reports = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ report: Book.Report) {
+        lock.lock(); defer { lock.unlock() }
+        reports[index] = report
+    }
+    var all: [Book.Report] {
+        lock.lock(); defer { lock.unlock() }
+        return reports.compactMap { $0 }
+    }
+}

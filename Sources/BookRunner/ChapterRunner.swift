@@ -1,0 +1,157 @@
+import Foundation
+
+/// What running a chapter printed: each block's output, the figures it wrote, or why it stopped.
+public struct ChapterRun: Sendable {
+    public var chapter: Chapter
+    /// Block index → what the block printed (for a `should-fail` block: its output then its error).
+    public var outputs: [Int: String] = [:]
+    /// Figure file name → contents, as the chapter wrote them.
+    public var figures: [String: Data] = [:]
+    /// Why the chapter could not run to the end, naming the file and line; nil when it did.
+    public var failure: String?
+    public var seconds: Double = 0
+}
+
+/// Compiles and runs one chapter: the pure steps (parse, tangle) are elsewhere; this is the part with
+/// processes and files.
+public struct ChapterRunner: Sendable {
+    public var toolchain: Toolchain
+    public var profile: String
+    public var timeout: Double
+    /// Echo the chapter's stderr (training progress) while it runs.
+    public var echoProgress: Bool
+
+    public init(toolchain: Toolchain, profile: String, timeout: Double, echoProgress: Bool) {
+        self.toolchain = toolchain
+        self.profile = profile
+        self.timeout = timeout
+        self.echoProgress = echoProgress
+    }
+
+    public func run(_ chapter: Chapter) -> ChapterRun {
+        let started = Date()
+        var result = execute(chapter)
+        result.seconds = Date().timeIntervalSince(started)
+        return result
+    }
+
+    func execute(_ chapter: Chapter) -> ChapterRun {
+        var result = ChapterRun(chapter: chapter)
+        let fileManager = FileManager.default
+        let work = toolchain.root.appendingPathComponent(".build/book/\(profile)/\(chapter.name)")
+        let figures = work.appendingPathComponent("figures")
+        let source = work.appendingPathComponent("main.swift").path
+        let executable = work.appendingPathComponent("chapter").path
+        do {
+            try? fileManager.removeItem(at: figures)
+            try fileManager.createDirectory(at: figures, withIntermediateDirectories: true)
+            try Data(Tangler.program(for: chapter).utf8).write(to: URL(fileURLWithPath: source), options: .atomic)
+            let compile = try Subprocess.run(toolchain.swiftc, toolchain.compileArguments(source: source, executable: executable),
+                                             timeout: 600)
+            guard compile.status == 0, !compile.signalled else {
+                result.failure = "\(chapter.path): error: the chapter does not compile:\n" + compile.stderr
+                return result
+            }
+
+            let limit = chapter.settings.timeout ?? timeout
+            var environment = ProcessInfo.processInfo.environment
+            environment["BOOK_PROFILE"] = profile
+            environment["BOOK_FIGURES"] = figures.path
+            environment["SWIFT_BACKTRACE"] = "enable=no"
+            environment.removeValue(forKey: "BOOK_FAIL_BLOCK")
+            let main = try Subprocess.run(executable, [], environment: environment, timeout: limit, echoStderr: echoProgress)
+            let sections = Self.split(main.stdout), errors = Self.split(main.stderr)
+            for block in chapter.blocks where !block.attributes.shouldFail && !block.attributes.noRun {
+                result.outputs[block.index] = sections[block.index] ?? ""
+            }
+            if !main.stderr.contains(Tangler.finished) {
+                let last = sections.keys.max() ?? 0
+                let block = chapter.blocks[last]
+                let reason = main.timedOut ? "the chapter ran past its time limit of \(Int(limit)) s"
+                    : "the program stopped with an error: \(Self.errorText(errors[last] ?? main.stderr, status: main.status, signalled: main.signalled))"
+                result.failure = "\(chapter.path):\(block.fence.openingLine): error: in the block starting here, \(reason)"
+                    + Self.partial(sections[last])
+                return result
+            }
+            for name in try fileManager.contentsOfDirectory(atPath: figures.path).sorted() {
+                result.figures[name] = fileManager.contents(atPath: figures.appendingPathComponent(name).path)
+            }
+
+            // Each should-fail block: run the program again up to that block, which must stop it.
+            for block in chapter.blocks where block.attributes.shouldFail {
+                environment["BOOK_FAIL_BLOCK"] = String(block.index)
+                environment["BOOK_FIGURES"] = work.appendingPathComponent("figures-should-fail").path
+                // Not echoed: the failure it ends with is expected, and shown as the block's output.
+                let failing = try Subprocess.run(executable, [], environment: environment, timeout: limit)
+                let out = Self.split(failing.stdout), err = Self.split(failing.stderr)
+                let line = block.fence.openingLine
+                if failing.timedOut {
+                    result.failure = "\(chapter.path):\(line): error: this should-fail block ran past the time limit of \(Int(limit)) s"
+                    return result
+                }
+                if failing.stderr.contains(Tangler.didNotFail) || failing.stderr.contains(Tangler.finished) {
+                    result.failure = "\(chapter.path):\(line): error: this block is marked should-fail, but it finished without an error"
+                        + Self.partial(out[block.index])
+                    return result
+                }
+                guard (out.keys.max() ?? -1) == block.index else {
+                    let stopped = chapter.blocks[out.keys.max() ?? 0].fence.openingLine
+                    result.failure = "\(chapter.path):\(stopped): error: while reaching the should-fail block at line \(line), the block here stopped the program"
+                    return result
+                }
+                let text = Self.errorText(err[block.index] ?? "", status: failing.status, signalled: failing.signalled)
+                result.outputs[block.index] = (out[block.index] ?? "") + text + "\n"
+            }
+        } catch {
+            result.failure = "\(chapter.path): error: \(error)"
+        }
+        return result
+    }
+
+    /// Splits a stream at the block markers: block index → the text after its marker.
+    static func split(_ stream: String) -> [Int: String] {
+        var sections: [Int: String] = [:]
+        var current: Int?
+        var text = ""
+        for line in stream.split(separator: "\n", omittingEmptySubsequences: false).dropLast(stream.hasSuffix("\n") ? 1 : 0) {
+            if line.hasPrefix("\u{1E}book-block "), line.hasSuffix("\u{1E}"),
+               let index = Int(line.dropFirst("\u{1E}book-block ".count).dropLast()) {
+                if let current { sections[current] = text }
+                current = index
+                text = ""
+            } else if line.hasPrefix("\u{1E}") {
+                continue
+            } else if current != nil {
+                text += line + "\n"
+            }
+        }
+        if let current {
+            // A last line without its newline (a crash mid-line) is kept as it was printed.
+            if !stream.hasSuffix("\n"), text.hasSuffix("\n") { text.removeLast() }
+            sections[current] = text
+        }
+        return sections
+    }
+
+    /// The error a stopped program reported, without the source path the runtime prefixes
+    /// (`Trufl/X.swift:40: Fatal error: m must lie in (0, 1)` → `Fatal error: m must lie in (0, 1)`).
+    static func errorText(_ stderr: String, status: Int32, signalled: Bool) -> String {
+        let kinds = ["Fatal error:", "Precondition failed:", "Assertion failed:"]
+        for line in stderr.split(separator: "\n") {
+            for kind in kinds {
+                if let range = line.range(of: kind) { return String(line[range.lowerBound...]) }
+            }
+        }
+        if signalled {
+            let names: [Int32: String] = [SIGILL: "SIGILL", SIGTRAP: "SIGTRAP", SIGABRT: "SIGABRT", SIGSEGV: "SIGSEGV",
+                                          SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL"]
+            return "killed by signal \(status) (\(names[status] ?? "?"))"
+        }
+        return "exit status \(status)"
+    }
+
+    static func partial(_ output: String?) -> String {
+        guard let output, !output.isEmpty else { return "" }
+        return "\nIt printed before it stopped:\n" + output + (output.hasSuffix("\n") ? "" : "\n")
+    }
+}
