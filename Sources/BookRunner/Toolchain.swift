@@ -60,7 +60,11 @@ public struct Toolchain: Sendable {
             }
         }
         scan(root.appendingPathComponent("Sources"), subpath: "")
-        let checkouts = buildDirectory.deletingLastPathComponent().appendingPathComponent("checkouts")
+        // .build/release is a link to .build/<triple>/release: the checkouts are one or two levels up.
+        let candidates = [buildDirectory.deletingLastPathComponent(),
+                          buildDirectory.deletingLastPathComponent().deletingLastPathComponent()]
+        let checkouts = candidates.map { $0.appendingPathComponent("checkouts") }
+            .first { fileManager.fileExists(atPath: $0.path) } ?? root.appendingPathComponent(".build/checkouts")
         for package in (try? fileManager.contentsOfDirectory(atPath: checkouts.path))?.sorted() ?? [] {
             scan(checkouts.appendingPathComponent(package).appendingPathComponent("Sources"), subpath: "include")
         }
