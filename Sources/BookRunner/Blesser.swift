@@ -49,6 +49,7 @@ public enum Blesser {
     }
 
     static func contentLines(_ content: String, prefix: String) -> [String] {
+        guard !content.isEmpty else { return [] }
         var lines = content.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if content.hasSuffix("\n") { lines.removeLast() }
         return lines.map { ($0.isEmpty ? prefix.trimmingTrailingSpaces() : prefix + $0) }

@@ -45,6 +45,16 @@ public struct Toolchain: Sendable {
         throw ChapterError("book", "swiftc is not on PATH")
     }
 
+    /// The package the engine was built from: the folder holding the `.build` the engine sits in.
+    var engineRoot: URL {
+        var folder = buildDirectory
+        while folder.path != "/" {
+            if folder.lastPathComponent == ".build" { return folder.deletingLastPathComponent() }
+            folder = folder.deletingLastPathComponent()
+        }
+        return root
+    }
+
     /// Folders holding the module maps of the C modules the engine's interface reaches
     /// (OpenBLAS here, swift-numerics' shims in the checkouts).
     func moduleMapDirectories() -> [String] {
@@ -59,7 +69,7 @@ public struct Toolchain: Sendable {
                 }
             }
         }
-        scan(root.appendingPathComponent("Sources"), subpath: "")
+        scan(engineRoot.appendingPathComponent("Sources"), subpath: "")
         // .build/release is a link to .build/<triple>/release: the checkouts are one or two levels up.
         let candidates = [buildDirectory.deletingLastPathComponent(),
                           buildDirectory.deletingLastPathComponent().deletingLastPathComponent()]

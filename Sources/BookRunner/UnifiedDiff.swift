@@ -70,10 +70,11 @@ public enum UnifiedDiff {
         while i < n || j < m {
             if i < n && j < m && a[i] == b[j] {
                 edits.append(Edit(kind: .same, aLine: i, bLine: j)); i += 1; j += 1
-            } else if j < m && (i == n || table[i][j + 1] >= table[i + 1][j]) {
-                edits.append(Edit(kind: .insert, aLine: i, bLine: j)); j += 1
-            } else {
+            } else if i < n && (j == m || table[i + 1][j] >= table[i][j + 1]) {
+                // Deletions first, as diff(1) prints them.
                 edits.append(Edit(kind: .delete, aLine: i, bLine: j)); i += 1
+            } else {
+                edits.append(Edit(kind: .insert, aLine: i, bLine: j)); j += 1
             }
         }
         return edits
