@@ -50,10 +50,14 @@ public struct TruncatedLogistic: Sendable, Equatable {
     /// One draw, with u₀ from `random`.
     public func sample(using random: inout RandomSource) -> Double { sample(random.uniform()) }
 
-    /// Whether z lies in the support: 0 < (F(z) − m)/s + 1/2 ≤ 1 (the condition of Eq. 7).
+    /// Whether z lies in the support. Eq. 7 writes the test in CDF units, 0 < (F(z) − m)/s + 1/2 ≤ 1, but
+    /// F(z) − m rounds to −m for z below about −37 (σ(z) is smaller than half an ulp of m), which would put
+    /// the far tail of an untruncated logistic outside its own support. The same test is made in z, against
+    /// the support's ends computed with exact complements. The ends themselves count as inside: a sample
+    /// can round onto an end, and a single point carries no probability.
     public func contains(_ z: Double) -> Bool {
-        let position = (Logistic.cdf(z) - m) / s + 0.5
-        return position > 0 && position <= 1
+        let support = self.support
+        return z >= support.lowerBound && z <= support.upperBound
     }
 
     /// Eq. 7: log f(z; m, s) = log σ(z) + log σ(−z) − log s inside the support, −∞ outside (never NaN).
