@@ -1,0 +1,56 @@
+import Testing
+@testable import Plotting
+
+@Suite struct AxisTests {
+    @Test func automaticRangesAreNicedAndHistogramsIncludeZero() {
+        var figure = Figure()
+        figure.add(.histogram(edges: [1.1, 2.3, 3.7], heights: [0.4, 0.93], label: "h"))
+        let extent = figure.dataExtent
+        #expect(extent.x == 1.1...3.7)
+        #expect(extent.y == 0...0.93)
+        let y = Axis.make(fixed: nil, extent: extent.y, targetCount: 5)
+        #expect(y.range == 0...1)
+        #expect(y.ticks.labels == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+    }
+
+    @Test func givenRangesAreKeptAsTheyAre() {
+        let axis = Axis.make(fixed: 0.15...0.95, extent: 0...100, targetCount: 4)
+        #expect(axis.range == 0.15...0.95)
+        #expect(axis.ticks.values.allSatisfy { $0 >= 0.15 && $0 <= 0.95 })
+        // An infinite or empty range is ignored.
+        #expect(Axis.make(fixed: -.infinity...1, extent: 0...2, targetCount: 4).range == 0...2)
+        #expect(Axis.make(fixed: 3...3, extent: 0...2, targetCount: 4).range == 0...2)
+    }
+
+    @Test func fittingDropsTicksWhoseLabelsWouldOverlap() {
+        let wide = Axis.fitting(fixed: nil, extent: 0...1_000_000, length: 100, idealSpacing: 10, gap: 2,
+                                labelSize: { Double($0.count) })
+        let spacing = wide.ticks.step / (wide.range.upperBound - wide.range.lowerBound) * 100
+        let longest = Double(wide.ticks.labels.map(\.count).max()!)
+        #expect(spacing >= longest + 2)
+        #expect(wide.ticks.values.count >= 2)
+    }
+
+    @Test func clippingKeepsThePartInside() throws {
+        let rect = Rect(minX: 0, minY: 0, maxX: 10, maxY: 10)
+        let (a, b) = try #require(rect.clip(Point(x: -5, y: 5), Point(x: 15, y: 5)))
+        #expect(a == Point(x: 0, y: 5) && b == Point(x: 10, y: 5))
+        #expect(rect.clip(Point(x: -5, y: -1), Point(x: 15, y: -1)) == nil)
+        let pieces = rect.clipPolyline([Point(x: 1, y: 1), Point(x: 2, y: 2), nil, Point(x: 3, y: 3),
+                                        Point(x: 4, y: 20), Point(x: 5, y: 3)])
+        #expect(pieces.count == 3)
+        #expect(pieces[0] == [Point(x: 1, y: 1), Point(x: 2, y: 2)])
+    }
+
+    @Test func categoriesAreSortedAndLabelled() {
+        #expect(Series.scatterCategories([2, 0, 5, -1], labels: ["a", "b", "c"]) == [-1, 0, 1, 2, 5])
+        #expect(Series.categoryLabel(5, labels: ["a"]) == "5")
+        var figure = Figure()
+        figure.add(.histogram(edges: [0, 1], heights: [1], label: "h"))
+        figure.add(.scatter(xs: [0, 1], ys: [0, 1], categories: [1, 0], labels: ["p", "q"]))
+        figure.add(.density(xRange: 0...1, yRange: 0...1, values: [[1]], label: "d"))
+        figure.add(.line(xs: [0, 1], ys: [0, 1], label: "l"))
+        #expect(figure.legendEntries.map(\.label) == ["h", "p", "q", "l"])
+        #expect(figure.legendEntries.map(\.colorIndex) == [0, 1, 2, 3])
+    }
+}
