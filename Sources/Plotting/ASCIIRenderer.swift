@@ -197,7 +197,8 @@ struct PlotCells {
     func rasterPoints(xs: [Double], ys: [Double], raster: TextRaster) -> [Point?] {
         zip(xs, ys).map { px, py in
             guard px.isFinite, py.isFinite else { return nil }
-            return Point(x: x.fraction(px) * Double(raster.width), y: (1 - y.fraction(py)) * Double(raster.height))
+            let point = Point(x: x.fraction(px) * Double(raster.width), y: (1 - y.fraction(py)) * Double(raster.height))
+            return point.x.isFinite && point.y.isFinite ? point : nil
         }
     }
 

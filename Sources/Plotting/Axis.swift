@@ -7,7 +7,8 @@ struct Axis: Equatable {
 
     /// Where `value` falls along the axis: 0 at the lower bound, 1 at the upper (outside for values outside).
     func fraction(_ value: Double) -> Double {
-        (value - range.lowerBound) / (range.upperBound - range.lowerBound)
+        // Halving is exact, and keeps the differences finite for ranges as wide as the doubles.
+        (value * 0.5 - range.lowerBound * 0.5) / (range.upperBound * 0.5 - range.lowerBound * 0.5)
     }
 
     /// An axis whose tick labels fit along `length` (in the renderer's units).
@@ -33,7 +34,7 @@ struct Axis: Equatable {
             return Axis(range: fixed, ticks: Ticks(in: fixed, targetCount: targetCount))
         }
         let data = Ticks.widened(extent ?? 0...1)
-        let step = NiceStep(span: data.upperBound - data.lowerBound, targetCount: targetCount)
+        let step = NiceStep(covering: data, targetCount: targetCount)
         guard let range = step.enclosing(data) else {
             return Axis(range: data, ticks: Ticks(in: data, targetCount: targetCount))
         }

@@ -225,9 +225,7 @@ struct SVGRenderer {
 
     private func drawLine(_ svg: inout SVGWriter, map: PixelMap, xs: [Double], ys: [Double], color: String) {
         let n = SVGWriter.number
-        let points: [Point?] = zip(xs, ys).map { x, y in
-            x.isFinite && y.isFinite ? Point(x: map.px(x), y: map.py(y)) : nil
-        }
+        let points: [Point?] = zip(xs, ys).map { x, y in map.point(x, y) }
         var d = ""
         for piece in map.plot.clipPolyline(points) {
             for (i, p) in piece.enumerated() {
@@ -244,9 +242,7 @@ struct SVGRenderer {
         let n = SVGWriter.number
         var d = ""
         for (i, (x, y)) in zip(xs, ys).enumerated() where i < categories.count && categories[i] == category {
-            guard x.isFinite, y.isFinite else { continue }
-            let p = Point(x: map.px(x), y: map.py(y))
-            guard map.plot.contains(p) else { continue }
+            guard let p = map.point(x, y), map.plot.contains(p) else { continue }
             // A zero-length subpath with round caps draws a dot.
             d += "M\(n(p.x)) \(n(p.y))h0"
         }
@@ -353,6 +349,12 @@ struct PixelMap {
     var x: Axis
     var y: Axis
     var plot: Rect
+
+    /// The pixel position of a data point, or `nil` if either coordinate is not finite.
+    func point(_ dataX: Double, _ dataY: Double) -> Point? {
+        let p = Point(x: px(dataX), y: py(dataY))
+        return p.x.isFinite && p.y.isFinite ? p : nil
+    }
 
     func px(_ value: Double) -> Double { plot.minX + x.fraction(value) * (plot.maxX - plot.minX) }
     func py(_ value: Double) -> Double { plot.maxY - y.fraction(value) * (plot.maxY - plot.minY) }

@@ -28,7 +28,7 @@ public struct Ticks: Equatable, Sendable {
     ///   - targetCount: The number of intervals wanted; the result has roughly this many ticks (at least 1).
     public init(in range: ClosedRange<Double>, targetCount: Int) {
         let range = Ticks.widened(range)
-        let step = NiceStep(span: range.upperBound - range.lowerBound, targetCount: targetCount)
+        let step = NiceStep(covering: range, targetCount: targetCount)
         self.init(in: range, step: step)
     }
 
@@ -61,15 +61,25 @@ public struct Ticks: Equatable, Sendable {
     /// (by 10 % of its magnitude, or by 1 around zero).
     public static func niceRange(around range: ClosedRange<Double>, targetCount: Int) -> ClosedRange<Double> {
         let range = widened(range)
-        let step = NiceStep(span: range.upperBound - range.lowerBound, targetCount: targetCount)
+        let step = NiceStep(covering: range, targetCount: targetCount)
         return step.enclosing(range) ?? range
     }
 
     /// A zero-width range widened so that ticks can be placed in it.
     static func widened(_ range: ClosedRange<Double>) -> ClosedRange<Double> {
         guard range.lowerBound == range.upperBound else { return range }
-        let half = range.lowerBound == 0 ? 1 : abs(range.lowerBound) * 0.1
-        return (range.lowerBound - half)...(range.upperBound + half)
+        let value = range.lowerBound
+        let half = value == 0 ? 1 : abs(value) * 0.1
+        var lower = value - half, upper = value + half
+        // Near the largest doubles, widen only on the side that stays finite;
+        // for subnormal values, 10 % is nothing: widen by 1.
+        if !lower.isFinite { lower = value }
+        if !upper.isFinite { upper = value }
+        if !(lower < upper) {
+            lower = value - 1
+            upper = value + 1
+        }
+        return lower...upper
     }
 }
 
@@ -78,9 +88,11 @@ struct NiceStep: Equatable {
     var mantissa: Int
     var exponent: Int
 
-    /// The nice step nearest to `span / targetCount` (thresholds 1.5, 3 and 7 between 1, 2, 5 and 10).
-    init(span: Double, targetCount: Int) {
-        let raw = span / Double(max(1, targetCount))
+    /// The nice step nearest to the width of `range` over `targetCount` (thresholds 1.5, 3 and 7 between
+    /// 1, 2, 5 and 10).
+    init(covering range: ClosedRange<Double>, targetCount: Int) {
+        // Halved first, so that a range wider than the largest double still gives a finite step.
+        let raw = (range.upperBound * 0.5 - range.lowerBound * 0.5) / Double(max(1, targetCount)) * 2
         guard raw.isFinite, raw > 0 else {
             self.init(mantissa: 1, exponent: 0)
             return
@@ -114,7 +126,9 @@ struct NiceStep: Equatable {
         let last = (range.upperBound / value - tolerance).rounded(.up)
         guard abs(first) < 1e12, abs(last) < 1e12, last > first else { return nil }
         let units = Int64(mantissa)
-        return self.value(units: Int64(first) * units)...self.value(units: Int64(last) * units)
+        let lower = self.value(units: Int64(first) * units), upper = self.value(units: Int64(last) * units)
+        guard lower.isFinite, upper.isFinite else { return nil }
+        return lower...upper
     }
 
     /// `units × 10^exponent`, as the nearest double (one rounding).

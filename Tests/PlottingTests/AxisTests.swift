@@ -54,3 +54,37 @@ import Testing
         #expect(figure.legendEntries.map(\.colorIndex) == [0, 1, 2, 3])
     }
 }
+
+@Suite struct EdgeCaseTests {
+    static var figures: [Figure] {
+        var extreme = Figure(title: "extreme", xLabel: "x", yLabel: "y")
+        extreme.add(.line(xs: [0, 1, 2], ys: [1e308, -1e308, 1.7e308], label: "huge"))
+        extreme.add(.scatter(xs: [-1.7e308, 1.7e308], ys: [0, 1], label: "wide"))
+        var tiny = Figure(title: "tiny", xLabel: "x", yLabel: "y")
+        let least = Double.leastNonzeroMagnitude
+        tiny.add(.line(xs: [least, 2 * least], ys: [least, least], label: "subnormal"))
+        tiny.add(.histogram(edges: [2000 * least, 4000 * least], heights: [200 * least], label: "small"))
+        var constant = Figure(title: "constant", xLabel: "x", yLabel: "y")
+        constant.add(.line(xs: [3, 3, 3], ys: [7, 7, 7], label: "point"))
+        constant.add(.density(xRange: 0...1, yRange: 0...1, values: [[2, 2], [2, 2]], label: "flat"))
+        var allNaN = Figure(title: "nothing finite", xLabel: "x", yLabel: "y")
+        allNaN.add(.line(xs: [.nan, .infinity], ys: [1, 2], label: "none"))
+        allNaN.add(.density(xRange: 0...1, yRange: 0...1, values: [[.nan]], label: "none"))
+        allNaN.add(.density(xRange: 0...1, yRange: 0...1, values: [], label: "empty"))
+        let empty = Figure()
+        return [extreme, tiny, constant, allNaN, empty]
+    }
+
+    @Test(arguments: figures)
+    func degenerateDataStillDrawsCleanly(figure: Figure) {
+        let svg = figure.svg(width: 300, height: 200)
+        #expect(SVGInspector(svg).wellFormed)
+        #expect(!svg.lowercased().contains("nan"))
+        #expect(!svg.lowercased().contains("inf"))
+        let text = figure.ascii(columns: 50, rows: 6)
+        #expect(!text.lowercased().contains("nan"))
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 50 && $0.last != " " })
+        // Axes are drawn even without data.
+        #expect(text.contains("└") && text.contains("┬"))
+    }
+}
