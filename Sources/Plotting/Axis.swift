@@ -13,19 +13,23 @@ struct Axis: Equatable {
 
     /// An axis whose tick labels fit along `length` (in the renderer's units).
     ///
-    /// Tries `length / idealSpacing` intervals first and fewer while neighbouring labels, `labelSize`
-    /// long each plus `gap`, would overlap. The range is `fixed` when given, otherwise `extent` (or
-    /// 0...1 without data) widened to the ticks' step.
+    /// Tries `length / idealSpacing` intervals first, then fewer, then a few more, and takes the first
+    /// that has at least two ticks and whose neighbouring labels, `labelSize` long each plus `gap`, do not
+    /// overlap (failing that, the first whose labels fit). The range is `fixed` when given, otherwise
+    /// `extent` (or 0...1 without data) widened to a nice step.
     static func fitting(fixed: ClosedRange<Double>?, extent: ClosedRange<Double>?, length: Double,
                         idealSpacing: Double, gap: Double, labelSize: (String) -> Double) -> Axis {
-        var target = Int(flooring: length / idealSpacing, to: 1...1000)
-        while true {
+        let ideal = Int(flooring: length / idealSpacing, to: 1...1000)
+        var fallback: Axis?
+        for target in Array((1...ideal).reversed()) + Array((ideal + 1)...(ideal + 4)) {
             let axis = make(fixed: fixed, extent: extent, targetCount: target)
             let spacing = axis.ticks.step / (axis.range.upperBound - axis.range.lowerBound) * length
             let widest = axis.ticks.labels.map(labelSize).max() ?? 0
-            if target == 1 || widest + gap <= spacing { return axis }
-            target -= 1
+            guard widest + gap <= spacing || axis.ticks.values.count < 2 else { continue }
+            if axis.ticks.values.count >= 2 { return axis }
+            if fallback == nil { fallback = axis }
         }
+        return fallback ?? make(fixed: fixed, extent: extent, targetCount: 1)
     }
 
     /// The axis for `targetCount` intervals.
@@ -33,12 +37,12 @@ struct Axis: Equatable {
         if let fixed = validRange(fixed) {
             return Axis(range: fixed, ticks: Ticks(in: fixed, targetCount: targetCount))
         }
+        // The data range is widened to a finer nice step than the ticks', so that little space is wasted
+        // (data over -3...3 is shown over -3...3 even when the ticks are 5 apart).
         let data = Ticks.widened(extent ?? 0...1)
-        let step = NiceStep(covering: data, targetCount: targetCount)
-        guard let range = step.enclosing(data) else {
-            return Axis(range: data, ticks: Ticks(in: data, targetCount: targetCount))
-        }
-        return Axis(range: range, ticks: Ticks(in: range, step: step))
+        let snap = NiceStep(covering: data, targetCount: max(10, 2 * targetCount))
+        let range = snap.enclosing(data) ?? data
+        return Axis(range: range, ticks: Ticks(in: range, targetCount: targetCount))
     }
 
     /// `range` if its bounds are finite and distinct.

@@ -44,9 +44,10 @@ struct SVGRenderer {
 
     func render() -> String {
         let cw = Self.charWidth
-        let title = TextFit.singleLine(figure.title)
+        // The title is bold at 15 px: about 9 px a character.
+        let title = TextFit.truncated(TextFit.singleLine(figure.title), to: Int((width - 8) / 9))
         let xLabel = TextFit.singleLine(figure.xLabel)
-        let yLabel = TextFit.singleLine(figure.yLabel)
+        let yLabel = TextFit.truncated(TextFit.singleLine(figure.yLabel), to: Int((height - 60) / cw))
         let extent = figure.dataExtent
 
         // Right panel: legend and colour bars, at most about a third of the width.
@@ -128,14 +129,15 @@ struct SVGRenderer {
         drawAxes(&svg, map: map)
         // Labels and title.
         if !title.isEmpty {
-            let estimated = Double(title.count) * cw * 15 / 12
+            let estimated = Double(title.count) * 9
             let centre = min(max((plot.minX + plot.maxX) / 2, estimated / 2 + 4), width - estimated / 2 - 4)
             svg.element("text", [("x", n(centre)), ("y", "24"), ("text-anchor", "middle"), ("font-size", "15"),
                                  ("font-weight", "bold")], text: title)
         }
         if !xLabel.isEmpty {
             svg.element("text", [("x", n((plot.minX + plot.maxX) / 2)), ("y", n(height - 10)),
-                                 ("text-anchor", "middle")], text: xLabel)
+                                 ("text-anchor", "middle")],
+                        text: TextFit.truncated(xLabel, to: Int(plotWidth / cw)))
         }
         if !yLabel.isEmpty {
             let y = (plot.minY + plot.maxY) / 2

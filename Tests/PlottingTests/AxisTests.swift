@@ -88,3 +88,13 @@ import Testing
         #expect(text.contains("└") && text.contains("┬"))
     }
 }
+
+extension AxisTests {
+    @Test func fittingKeepsAtLeastTwoTicks() {
+        // Two intervals over -3...3 would be 5 apart, leaving only 0 inside.
+        let axis = Axis.fitting(fixed: nil, extent: -3...3, length: 240, idealSpacing: 90, gap: 14,
+                                labelSize: { Double($0.count) * 7 })
+        #expect(axis.range == -3...3)
+        #expect(axis.ticks.values.count >= 2)
+    }
+}
