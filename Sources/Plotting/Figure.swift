@@ -11,8 +11,8 @@
 /// ```
 ///
 /// Axis ranges not given are computed from the finite data (a histogram's range always includes zero),
-/// then widened to the nearest nice ticks. A given range is used as it is, and data outside it is
-/// clipped. A legend appears when there is more than one entry (a line, a histogram, or a scatter
+/// then widened slightly to round numbers; ticks are placed at steps of 1, 2 or 5 × 10^k (see ``Ticks``).
+/// A given range is used as it is, and data outside it is clipped. A legend appears when there is more than one entry (a line, a histogram, or a scatter
 /// category each make one entry); a density series gets a colour scale instead.
 ///
 /// Both outputs are pure functions of the figure: the same figure gives the same bytes.
