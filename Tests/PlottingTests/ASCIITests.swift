@@ -132,6 +132,17 @@ struct TextFigure {
         #expect(scatter.hasSuffix("* k = 0   o k = 1   x k = 2\n"))
     }
 
+    @Test func laterHistogramsUseShades() throws {
+        var figure = Figure(title: "two", xLabel: "x", yLabel: "y")
+        figure.add(.histogram(edges: [0, 1, 2], heights: [2, 1], label: "first"))
+        figure.add(.histogram(edges: [2, 3, 4], heights: [1, 2], label: "second"))
+        let text = figure.ascii(columns: 50, rows: 8)
+        #expect(try #require(text.split(separator: "\n").last) == "█ first   ▒ second")
+        let plot = TextFigure(text)
+        #expect(plot.cell(plot.plotColumns - 2, plot.plotRows.count - 1) == "▒")
+        #expect(plot.cell(1, plot.plotRows.count - 1) == "█")
+    }
+
     @Test func nonFiniteValuesAreSkipped() {
         var figure = Figure(title: "gaps", xLabel: "x", yLabel: "y")
         figure.add(.line(xs: [0, 1, .nan, 3], ys: [0, 1, 2, .infinity], label: "l"))
