@@ -1,1 +1,0 @@
-// Plotting: SVG and ASCII figures (being written).
