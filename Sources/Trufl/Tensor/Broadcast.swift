@@ -72,7 +72,8 @@ func forEachRow(_ out: Shape, _ sa: SIMD8<Int>, _ sb: SIMD8<Int>, rows lo: Int, 
 }
 
 extension Tensor {
-    /// Applies `f` elementwise to two broadcast operands.
+    /// Applies `f` elementwise to two broadcast operands (on the calling thread; the arithmetic operators
+    /// use ``binary(_:_:_:)``, which splits large same-shape work across cores).
     @inline(__always)
     static func zip(_ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float) -> Float) -> Tensor {
         let shape = Shape.broadcast(a.shape, b.shape, op: op)
@@ -81,23 +82,18 @@ extension Tensor {
             b.scalars.withUnsafeBufferPointer { bb in
                 Tensor(shape: shape) { ob in
                     let pa = ab.baseAddress!, pb = bb.baseAddress!, po = ob.baseAddress!
+                    // Serial loops: `f` inlines here (a closure carried into worker threads would not).
                     if a.count == n && b.count == n {
-                        parallelChunks(n) { lo, hi in
-                            var i = lo
-                            while i < hi { po[i] = f(pa[i], pb[i]); i &+= 1 }
-                        }
+                        var i = 0
+                        while i < n { po[i] = f(pa[i], pb[i]); i &+= 1 }
                     } else if b.count == 1 {
                         let s = pb[0]
-                        parallelChunks(n) { lo, hi in
-                            var i = lo
-                            while i < hi { po[i] = f(pa[i], s); i &+= 1 }
-                        }
+                        var i = 0
+                        while i < n { po[i] = f(pa[i], s); i &+= 1 }
                     } else if a.count == 1 {
                         let s = pa[0]
-                        parallelChunks(n) { lo, hi in
-                            var i = lo
-                            while i < hi { po[i] = f(s, pb[i]); i &+= 1 }
-                        }
+                        var i = 0
+                        while i < n { po[i] = f(s, pb[i]); i &+= 1 }
                     } else {
                         let sa = a.shape.broadcastStrides(in: shape), sb = b.shape.broadcastStrides(in: shape)
                         let r = shape.rank
