@@ -80,3 +80,21 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+extension RandomSource {
+    /// Standard normal in single precision (Box–Muller on ``uniformFloat()``-style draws).
+    public mutating func normalFloat() -> Float { Float(normal()) }
+
+    /// Standard logistic in single precision.
+    public mutating func logisticFloat() -> Float { Float(logistic()) }
+
+    /// Fills `buffer` with independent standard normal draws.
+    public mutating func fillNormal(_ buffer: inout [Float]) {
+        for i in buffer.indices { buffer[i] = normalFloat() }
+    }
+
+    /// Fills `buffer` with independent standard logistic draws.
+    public mutating func fillLogistic(_ buffer: inout [Float]) {
+        for i in buffer.indices { buffer[i] = logisticFloat() }
+    }
+}
