@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "TruflBook", type: .dynamic, targets: ["Trufl", "Plotting"]),
         .executable(name: "book", targets: ["book"]),
+        .executable(name: "trufl-bench", targets: ["trufl-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,6 +34,11 @@ let package = Package(
                 "BookRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Benchmarks of the engine, run side by side with PyTorch by `make bench`.
+        .executableTarget(
+            name: "trufl-bench",
+            dependencies: ["Trufl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/Bench"),
         .testTarget(name: "TruflTests", dependencies: ["Trufl"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "BookRunnerTests", dependencies: ["BookRunner"]),

@@ -1,0 +1,2 @@
+// The benchmark tool (being written): `make bench` runs it beside bench/pytorch.
+print("trufl-bench")
