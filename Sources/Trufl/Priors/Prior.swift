@@ -1,0 +1,25 @@
+/// A prior p(z) over the flattened latent z of one example (`[batch, N]`, N = T·D): the density the
+/// ELBO's `log p(z)` term asks for, and draws for sampling (Section 3.2, Algorithm 2).
+public protocol Prior: Layer {
+    /// The latent size N this prior is over.
+    var dimension: Int { get }
+    /// log p(z) for each row of `z: [batch, N]`, shape `[batch]`, differentiable in z and the parameters.
+    func logDensity(_ z: Var) -> Var
+    /// `count` draws, shape `[count, N]`.
+    func sample(count: Int, using random: inout RandomSource) -> Tensor
+}
+
+/// The factorised standard logistic, CatNF's base distribution: log p(z) = Σ_n log σ(z_n) + log σ(−z_n).
+public struct StandardLogisticPrior: Prior {
+    public let dimension: Int
+    public init(dimension: Int) { self.dimension = dimension }
+    public var parameters: [Parameter] { [] }
+
+    public func logDensity(_ z: Var) -> Var {
+        (z.logSigmoid() + (-z).logSigmoid()).sum(axis: 1)
+    }
+
+    public func sample(count: Int, using random: inout RandomSource) -> Tensor {
+        Tensor.logistic([count, dimension], using: &random)
+    }
+}
