@@ -18,8 +18,10 @@ extension BenchRow {
 }
 
 /// Row 1: `[n, n] · [n, n]` through the engine's `Tensor.matmul` (cblas_sgemm, plus allocating the result).
+/// One iteration times `reps` products together (about 50 MFLOP), so that reading the clock costs nothing.
 final class SgemmRow: BenchRow {
     let n: Int
+    var reps: Int { max(1, 50_000_000 / (2 * n * n * n)) }
     let a: Tensor, b: Tensor
     var check = 0.0
 
@@ -32,11 +34,12 @@ final class SgemmRow: BenchRow {
     var info: [String: Any] { ["shape": "[\(n),\(n)]·[\(n),\(n)]", "flop": 2 * n * n * n] }
 
     func iterate() -> [String: Double] {
+        var sink: Float = 0
         let t0 = now()
-        let c = a.matmul(b)
+        for _ in 0..<reps { sink += a.matmul(b).scalars[0] }
         let t1 = now()
-        check = Double(c.scalars[0])
-        return ["matmul": t1 - t0]
+        check = Double(sink) / Double(reps)
+        return ["matmul": (t1 - t0) / Double(reps)]
     }
 }
 
@@ -74,9 +77,14 @@ final class LSTMMadeRow: BenchRow {
     let made: MADE
     let input: Tensor
     let targets: Tensor
+    /// Diagnostic variant: run the LSTM with `LSTM.step(_:_:)` per time step (each step projects its own
+    /// input slice) instead of `callAsFunction`, which projects the whole sequence once and slices the
+    /// projection per step, so that backward builds a full-size zero gradient of the projection per step.
+    let stepwise: Bool
     var check = 0.0
 
-    init() {
+    init(stepwise: Bool = false) {
+        self.stepwise = stepwise
         var random = RandomSource(seed: 0)  // replaced below by the shared hash initialisation
         lstm = LSTM(inputs: S.inputs, hidden: S.hidden, name: "lstm", random: &random)
         made = MADE(dimension: S.dimension, hidden: [S.madeHidden], outputsPerDimension: 3 * S.mixtures,
@@ -100,7 +108,8 @@ final class LSTMMadeRow: BenchRow {
     var info: [String: Any] {
         ["lstm": "sequence \(S.sequence), batch \(S.batch), inputs \(S.inputs), hidden \(S.hidden)",
          "made": "D \(S.dimension), hidden [\(S.madeHidden)], \(S.mixtures) logistics, context \(S.hidden)",
-         "parameters": parameters.scalarCount]
+         "parameters": parameters.scalarCount,
+         "lstm_impl": stepwise ? "LSTM.step per time step" : "LSTM.callAsFunction"]
     }
 
     func iterate() -> [String: Double] {
@@ -109,7 +118,19 @@ final class LSTMMadeRow: BenchRow {
         let (n, d, k) = (S.sequence * S.batch, S.dimension, S.mixtures)
         let t0 = now()
         let tape = Tape()
-        let (outputs, _) = lstm(tape.constant(input))
+        let outputs: Var
+        if stepwise {
+            let sequence = tape.constant(input)
+            var state = lstm.zeroState(batch: S.batch, on: tape)
+            var hs: [Var] = []
+            for t in 0..<S.sequence {
+                state = lstm.step(sequence.slice(axis: 0, t..<(t + 1)).reshaped([S.batch, S.inputs]), state)
+                hs.append(state.hidden.reshaped([1, S.batch, S.hidden]))
+            }
+            outputs = Var.concat(hs, axis: 0)
+        } else {
+            outputs = lstm(tape.constant(input)).outputs
+        }
         let context = outputs.reshaped([n, S.hidden])
         let x = tape.constant(targets)
         let p = made(x, context: context)  // [n, d, 3k]: logits, means, log-scales
@@ -141,7 +162,7 @@ final class PendingRow: BenchRow {
 
 /// Every row, by name, in table order.
 let rowNames = ["sgemm-64", "sgemm-256", "sgemm-1024", "tape-op", "dequantiser", "toy-step", "lstm-made",
-                "colouring-step"]
+                "lstm-made-unrolled", "lstm-made-stepwise", "colouring-step"]
 
 func makeRow(_ name: String) -> BenchRow? {
     switch name {
@@ -161,6 +182,10 @@ func makeRow(_ name: String) -> BenchRow? {
         // TODO(row 4): one training step (forward, backward, Adam) of chapter 05's toy model.
         return PendingRow(reason: "chapter 05 not written yet", info: ["model": "chapter 05 toy model"])
     case "lstm-made": return LSTMMadeRow()
+    // Row 5b: the engine runs the same model; only PyTorch's side differs (its LSTM unrolled in Python).
+    case "lstm-made-unrolled": return LSTMMadeRow()
+    // Row 5c (diagnostic): the engine's LSTM driven step by step; PyTorch's side is torch.nn.LSTM as in row 5.
+    case "lstm-made-stepwise": return LSTMMadeRow(stepwise: true)
     case "colouring-step":
         // TODO(row 6): one training step of the graph-colouring model.
         return PendingRow(reason: "graph-colouring task not merged yet", info: ["model": "graph colouring"])

@@ -17,11 +17,17 @@ struct TruflBench: ParsableCommand {
     @Option(help: "The row to run (see --list).") var row: String?
     @Option(help: "Samples to print for --row.") var repeats = 5
     @Option(help: "Approximate seconds of work per sample.") var seconds = 0.3
+    @Option(help: "wall (monotonic) or cpu (process CPU time, all threads).") var clock = "wall"
     @Flag(help: "Read row names from stdin, one sample each.") var serve = false
     @Flag(help: "List the rows.") var list = false
     @Flag(help: "Print the BLAS kernel and threads.") var machine = false
 
     mutating func run() throws {
+        switch clock {
+        case "wall": benchClock = CLOCK_MONOTONIC
+        case "cpu": benchClock = CLOCK_PROCESS_CPUTIME_ID
+        default: throw ValidationError("--clock is wall or cpu, not '\(clock)'")
+        }
         let runner = Runner(seconds: seconds)
         if list { rowNames.forEach { print($0) }; return }
         if machine { emit(["side": "engine", "machine": Machine.info()]); return }
