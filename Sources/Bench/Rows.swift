@@ -1,0 +1,194 @@
+import Foundation
+import Trufl
+
+/// One benchmark row. `iterate()` runs one iteration and returns the seconds spent in each named phase
+/// (measured inside, so set-up such as zeroing gradients is not counted). Mirrored by bench/pytorch/rows.py.
+protocol BenchRow: AnyObject {
+    /// Shapes and settings, reported with every sample.
+    var info: [String: Any] { get }
+    /// Why the row cannot run yet, or nil.
+    var pending: String? { get }
+    func iterate() -> [String: Double]
+    /// A value computed by the last iteration (e.g. the loss), compared with PyTorch's as a sanity check.
+    var check: Double { get }
+}
+
+extension BenchRow {
+    var pending: String? { nil }
+}
+
+/// Row 1: `[n, n] · [n, n]` through the engine's `Tensor.matmul` (cblas_sgemm, plus allocating the result).
+/// One iteration times `reps` products together (about 50 MFLOP), so that reading the clock costs nothing.
+final class SgemmRow: BenchRow {
+    let n: Int
+    var reps: Int { max(1, 50_000_000 / (2 * n * n * n)) }
+    let a: Tensor, b: Tensor
+    var check = 0.0
+
+    init(n: Int) {
+        self.n = n
+        a = hashUniform([n, n], seed: 1, bound: 1)
+        b = hashUniform([n, n], seed: 2, bound: 1)
+    }
+
+    var info: [String: Any] { ["shape": "[\(n),\(n)]·[\(n),\(n)]", "flop": 2 * n * n * n] }
+
+    func iterate() -> [String: Double] {
+        var sink: Float = 0
+        let t0 = now()
+        for _ in 0..<reps { sink += a.matmul(b).scalars[0] }
+        let t1 = now()
+        check = Double(sink) / Double(reps)
+        return ["matmul": (t1 - t0) / Double(reps)]
+    }
+}
+
+/// Row 2: the tape's per-op overhead. A chain `y ← y · w` of `tapeChainLength` multiplies of `[4]`
+/// vectors (w a leaf that wants a gradient), then `sum` and backward.
+final class TapeOpRow: BenchRow {
+    let x = Tensor(shape: [4], repeating: 0.5)
+    let w = Tensor(shape: [4], repeating: 1.0001)
+    var check = 0.0
+
+    var info: [String: Any] { ["ops": tapeChainLength, "shape": "[4]", "per": "op"] }
+
+    func iterate() -> [String: Double] {
+        let t0 = now()
+        let tape = Tape()
+        let wv = tape.variable(w)
+        var y = tape.constant(x)
+        for _ in 0..<tapeChainLength { y = y * wv }
+        let loss = y.sum()
+        let t1 = now()
+        loss.backward()
+        let t2 = now()
+        check = Double(wv.grad.scalars[0])
+        let n = Double(tapeChainLength)
+        return ["forward": (t1 - t0) / n, "backward": (t2 - t1) / n]
+    }
+}
+
+/// Row 5: an LSTM over `[time, batch, inputs]` whose every hidden output conditions a MADE head with a
+/// mixture-of-logistics output per latent dimension; the loss is the negative mean log-likelihood of fixed
+/// random targets. Forward and backward.
+final class LSTMMadeRow: BenchRow {
+    typealias S = LSTMShapes
+    let lstm: LSTM
+    let made: MADE
+    let input: Tensor
+    let targets: Tensor
+    /// Diagnostic variant: run the LSTM with `LSTM.step(_:_:)` per time step (each step projects its own
+    /// input slice) instead of `callAsFunction`, which projects the whole sequence once and slices the
+    /// projection per step, so that backward builds a full-size zero gradient of the projection per step.
+    let stepwise: Bool
+    var check = 0.0
+
+    init(stepwise: Bool = false) {
+        self.stepwise = stepwise
+        var random = RandomSource(seed: 0)  // replaced below by the shared hash initialisation
+        lstm = LSTM(inputs: S.inputs, hidden: S.hidden, name: "lstm", random: &random)
+        made = MADE(dimension: S.dimension, hidden: [S.madeHidden], outputsPerDimension: 3 * S.mixtures,
+                    contextSize: S.hidden, activation: .relu, name: "made", random: &random)
+        let h = inverseSquareRoot(S.hidden)
+        lstm.inputWeight.value = hashUniform([S.inputs, 4 * S.hidden], seed: 1, bound: h)
+        lstm.hiddenWeight.value = hashUniform([S.hidden, 4 * S.hidden], seed: 2, bound: h)
+        lstm.bias.value = hashUniform([4 * S.hidden], seed: 3, bound: h)
+        let out = S.dimension * 3 * S.mixtures
+        made.layers[0].weight.value = hashUniform([S.dimension, S.madeHidden], seed: 4, bound: inverseSquareRoot(S.dimension))
+        made.layers[0].bias!.value = hashUniform([S.madeHidden], seed: 5, bound: inverseSquareRoot(S.dimension))
+        made.layers[1].weight.value = hashUniform([S.madeHidden, out], seed: 6, bound: inverseSquareRoot(S.madeHidden))
+        made.layers[1].bias!.value = hashUniform([out], seed: 7, bound: inverseSquareRoot(S.madeHidden))
+        made.context!.weight.value = hashUniform([S.hidden, S.madeHidden], seed: 8, bound: h)
+        input = hashUniform([S.sequence, S.batch, S.inputs], seed: 9, bound: 1)
+        targets = hashUniform([S.sequence * S.batch, S.dimension], seed: 10, bound: 3)
+    }
+
+    var parameters: [Parameter] { lstm.parameters + made.parameters }
+
+    var info: [String: Any] {
+        ["lstm": "sequence \(S.sequence), batch \(S.batch), inputs \(S.inputs), hidden \(S.hidden)",
+         "made": "D \(S.dimension), hidden [\(S.madeHidden)], \(S.mixtures) logistics, context \(S.hidden)",
+         "parameters": parameters.scalarCount,
+         "lstm_impl": stepwise ? "LSTM.step per time step" : "LSTM.callAsFunction"]
+    }
+
+    func iterate() -> [String: Double] {
+        let params = parameters
+        params.zeroGradients()
+        let (n, d, k) = (S.sequence * S.batch, S.dimension, S.mixtures)
+        let t0 = now()
+        let tape = Tape()
+        let outputs: Var
+        if stepwise {
+            let sequence = tape.constant(input)
+            var state = lstm.zeroState(batch: S.batch, on: tape)
+            var hs: [Var] = []
+            for t in 0..<S.sequence {
+                state = lstm.step(sequence.slice(axis: 0, t..<(t + 1)).reshaped([S.batch, S.inputs]), state)
+                hs.append(state.hidden.reshaped([1, S.batch, S.hidden]))
+            }
+            outputs = Var.concat(hs, axis: 0)
+        } else {
+            outputs = lstm(tape.constant(input)).outputs
+        }
+        let context = outputs.reshaped([n, S.hidden])
+        let x = tape.constant(targets)
+        let p = made(x, context: context)  // [n, d, 3k]: logits, means, log-scales
+        let logits = p.slice(axis: 2, 0..<k)
+        let means = p.slice(axis: 2, k..<(2 * k))
+        let logScales = p.slice(axis: 2, (2 * k)..<(3 * k))
+        let minusZ = (means - x.reshaped([n, d, 1])) * (-logScales).exp()
+        // log of the logistic density at z, over its scale: −z − 2·softplus(−z) − log s.
+        let logDensity = minusZ - minusZ.softplus() * 2 - logScales
+        let loss = -(logDensity + logits.logSoftmax(axis: 2)).logSumExp(axis: 2).mean()
+        let t1 = now()
+        loss.backward()
+        let t2 = now()
+        check = Double(loss.scalar)
+        return ["forward": t1 - t0, "backward": t2 - t1, "forward+backward": t2 - t0]
+    }
+}
+
+/// A row whose model is not in the engine yet: its shapes are fixed here so that the number, when it
+/// comes, measures what this row promises. It never reports a time.
+final class PendingRow: BenchRow {
+    let reason: String
+    let info: [String: Any]
+    init(reason: String, info: [String: Any]) { self.reason = reason; self.info = info }
+    var pending: String? { reason }
+    var check: Double { .nan }
+    func iterate() -> [String: Double] { [:] }
+}
+
+/// Every row, by name, in table order.
+let rowNames = ["sgemm-64", "sgemm-256", "sgemm-1024", "tape-op", "dequantiser", "toy-step", "lstm-made",
+                "lstm-made-unrolled", "lstm-made-stepwise", "colouring-step"]
+
+func makeRow(_ name: String) -> BenchRow? {
+    switch name {
+    case "sgemm-64": return SgemmRow(n: 64)
+    case "sgemm-256": return SgemmRow(n: 256)
+    case "sgemm-1024": return SgemmRow(n: 1024)
+    case "tape-op": return TapeOpRow()
+    case "dequantiser":
+        // TODO(row 3): when the dequantiser module is merged, build it with the optimal decoder for
+        // K = 50 categories in D = 8 dimensions and time forward and backward of its loss on 1024 × 64
+        // tokens (integer categories from hashUniform, as bench/pytorch/rows.py does).
+        typealias S = DequantiserShapes
+        return PendingRow(reason: "dequantiser not merged yet",
+                          info: ["K": S.categories, "D": S.dimension, "tokens": "\(S.batch) × \(S.tokens)",
+                                 "decoder": "optimal"])
+    case "toy-step":
+        // TODO(row 4): one training step (forward, backward, Adam) of chapter 05's toy model.
+        return PendingRow(reason: "chapter 05 not written yet", info: ["model": "chapter 05 toy model"])
+    case "lstm-made": return LSTMMadeRow()
+    // Row 5b: the engine runs the same model; only PyTorch's side differs (its LSTM unrolled in Python).
+    case "lstm-made-unrolled": return LSTMMadeRow()
+    // Row 5c (diagnostic): the engine's LSTM driven step by step; PyTorch's side is torch.nn.LSTM as in row 5.
+    case "lstm-made-stepwise": return LSTMMadeRow(stepwise: true)
+    case "colouring-step":
+        // TODO(row 6): one training step of the graph-colouring model.
+        return PendingRow(reason: "graph-colouring task not merged yet", info: ["model": "graph colouring"])
+    default: return nil
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Trufl
+
+// What the engine side and bench/pytorch/rows.py must agree on: the deterministic initialisation and the
+// shapes of every row. Change one side, change the other.
+
+/// Deterministic values in `(-bound, bound)` from an integer hash of (seed, index), computed with the same
+/// integer steps and the same Float32 rounding in bench/pytorch/rows.py (`hash_uniform`), so both sides start
+/// from identical weights without sharing a file. (Timing does not depend on the values; the driver still
+/// compares the two sides' losses as a check that the models are the same.)
+func hashUniform(_ shape: [Int], seed: Int, bound: Float) -> Tensor {
+    let n = shape.reduce(1, *)
+    var out = [Float](repeating: 0, count: n)
+    let mask: UInt64 = 0xFFFF_FFFF
+    let offset = (UInt64(seed) &* 0x9E3779B) & mask
+    for i in 0..<n {
+        var x = (UInt64(i) &+ offset) & mask
+        x = (((x >> 16) ^ x) &* 0x45D9F3B) & mask
+        x = (((x >> 16) ^ x) &* 0x45D9F3B) & mask
+        x = (x >> 16) ^ x
+        let u = Float(x >> 8) / 16_777_216  // exact: 24 bits
+        out[i] = (2 * u - 1) * bound
+    }
+    return Tensor(shape: Shape(shape), scalars: out)
+}
+
+/// `1/√n` in Float32, as both sides compute it.
+func inverseSquareRoot(_ n: Int) -> Float { 1 / Float(n).squareRoot() }
+
+/// Row 2: a chain of this many `[4]`-element multiplies on one tape.
+let tapeChainLength = 1000
+
+/// Row 5: LSTM + MADE mixture-of-logistics head.
+enum LSTMShapes {
+    static let sequence = 64, batch = 32, inputs = 32, hidden = 256
+    /// Latent dimensions per token modelled by the MADE head, and logistic mixture components.
+    static let dimension = 3, mixtures = 4
+    /// The MADE's one hidden layer.
+    static let madeHidden = 128
+}
+
+/// Row 3 (pending): TRUFL dequantiser with the optimal decoder.
+enum DequantiserShapes {
+    static let categories = 50, dimension = 8, batch = 1024, tokens = 64
+}

@@ -1,0 +1,25 @@
+# Benchmarks side by side with PyTorch (issue 6). Included from the Makefile.
+#   make bench-deps   a virtual environment bench/.venv with the CPU build of torch
+#   make bench        release build, then the engine and PyTorch alternated row by row (bench/run.py)
+# BENCH_ARGS passes options to bench/run.py, e.g. BENCH_ARGS="--pairs 9 --rows sgemm-1024,lstm-made".
+BENCH_VENV := bench/.venv
+BENCH_PYTHON := $(BENCH_VENV)/bin/python
+# The CPU wheel (PyPI's default torch is a CUDA build). This machine's pip finds it through its find-links
+# directory; elsewhere use BENCH_PIP_ARGS="--extra-index-url https://download.pytorch.org/whl/cpu".
+BENCH_TORCH ?= torch==2.13.0+cpu
+BENCH_PIP_ARGS ?=
+BENCH_ARGS ?=
+
+.PHONY: bench bench-deps
+
+bench-deps:
+	@test -x $(BENCH_PYTHON) || python3 -m venv $(BENCH_VENV)
+	$(BENCH_PYTHON) -m pip install --quiet $(BENCH_PIP_ARGS) '$(BENCH_TORCH)'
+	@$(BENCH_PYTHON) -c 'import torch; print("torch", torch.__version__, "in $(BENCH_VENV)")'
+
+# OPENBLAS_CORETYPE must be set before libopenblas loads (Debian's 0.3.21 misdetects this CPU): `book`
+# names the kernel for this CPU's flags; a value you set yourself wins.
+bench: build
+	@kernel="$${OPENBLAS_CORETYPE:-$$($(BOOK) kernel --name)}"; \
+	if [ -n "$$kernel" ]; then export OPENBLAS_CORETYPE="$$kernel"; fi; \
+	python3 bench/run.py --engine $(BIN)/trufl-bench --python $(BENCH_PYTHON) $(BENCH_ARGS)

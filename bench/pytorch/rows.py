@@ -1,0 +1,323 @@
+"""PyTorch's side of `make bench`: the same rows as Sources/Bench (trufl-bench), written as a PyTorch
+user would, CPU, eager mode, float32.
+
+    python rows.py --row lstm-made --repeats 5    one JSON line per sample
+    python rows.py --serve                        reads row names from stdin, answers one sample per line
+
+Shapes, initialisation (hash_uniform) and batch match Sources/Bench/Shared.swift and Rows.swift.
+Each sample is timed inside the process after a warm-up that calibrates the iteration count.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+import warnings
+
+warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+# The clock every row reads: wall time, or the process's CPU time (user + system, all threads) with
+# --clock cpu, the same clock as the engine's CLOCK_PROCESS_CPUTIME_ID.
+now = time.perf_counter
+
+# --- shared with Sources/Bench/Shared.swift -------------------------------------------------------------
+TAPE_CHAIN_LENGTH = 1000
+LSTM = dict(sequence=64, batch=32, inputs=32, hidden=256, dimension=3, mixtures=4, made_hidden=128)
+DEQUANTISER = dict(categories=50, dimension=8, batch=1024, tokens=64)
+
+
+def hash_uniform(shape, seed, bound):
+    """Values in (-bound, bound) from an integer hash of (seed, index): the same integer steps and Float32
+    rounding as hashUniform in Shared.swift, so both sides hold identical weights."""
+    mask = 0xFFFFFFFF
+    n = math.prod(shape)
+    x = (torch.arange(n, dtype=torch.int64) + ((seed * 0x9E3779B) & mask)) & mask
+    x = (((x >> 16) ^ x) * 0x45D9F3B) & mask
+    x = (((x >> 16) ^ x) * 0x45D9F3B) & mask
+    x = (x >> 16) ^ x
+    u = (x >> 8).to(torch.float32) / 16777216.0
+    b = torch.as_tensor(bound, dtype=torch.float32)
+    return ((2 * u - 1) * b).reshape(shape).contiguous()
+
+
+def inverse_square_root(n):
+    """1/sqrt(n) rounded to Float32 as the Swift side computes it (1 / Float(n).squareRoot())."""
+    return torch.tensor(1.0, dtype=torch.float32) / torch.tensor(float(n), dtype=torch.float32).sqrt()
+
+
+# --- rows ------------------------------------------------------------------------------------------------
+class Sgemm:
+    """Row 1: torch.mm of two [n, n] matrices (allocating the result, as the engine does); one iteration
+    times `reps` products together (about 50 MFLOP), as the engine does."""
+
+    def __init__(self, n):
+        self.n = n
+        self.reps = max(1, 50_000_000 // (2 * n**3))
+        self.a = hash_uniform([n, n], 1, 1.0)
+        self.b = hash_uniform([n, n], 2, 1.0)
+        self.check = 0.0
+        self.info = {"shape": f"[{n},{n}]·[{n},{n}]", "flop": 2 * n**3}
+
+    def iterate(self):
+        with torch.no_grad():
+            t0 = now()
+            for _ in range(self.reps):
+                c = torch.mm(self.a, self.b)  # eager: never elided, so nothing needs reading per product
+            t1 = now()
+        self.check = float(c[0, 0])
+        return {"matmul": (t1 - t0) / self.reps}
+
+
+class TapeOp:
+    """Row 2: autograd's per-op overhead: y <- y * w, TAPE_CHAIN_LENGTH times on [4] tensors, sum, backward."""
+
+    def __init__(self):
+        self.x = torch.full([4], 0.5)
+        self.w = torch.full([4], 1.0001, requires_grad=True)
+        self.check = 0.0
+        self.info = {"ops": TAPE_CHAIN_LENGTH, "shape": "[4]", "per": "op"}
+
+    def iterate(self):
+        w = self.w
+        w.grad = None
+        t0 = now()
+        y = self.x
+        for _ in range(TAPE_CHAIN_LENGTH):
+            y = y * w
+        loss = y.sum()
+        t1 = now()
+        loss.backward()
+        t2 = now()
+        self.check = float(w.grad[0])
+        n = TAPE_CHAIN_LENGTH
+        return {"forward": (t1 - t0) / n, "backward": (t2 - t1) / n}
+
+
+def made_masks(dimension, hidden, per_dimension, context):
+    """MADE's masks (Germain et al. 2015) with the engine's degree convention: input i has degree i + 1;
+    hidden unit j has degree j mod D when there is a context; the outputs of dimension d have degree
+    d + 1; hidden layers connect degree-in <= degree-out, the output layer degree-in < degree-out."""
+    assert context
+    sizes = [dimension] + hidden + [dimension * per_dimension]
+    degrees = [torch.arange(dimension) + 1]
+    for width in hidden:
+        degrees.append(torch.arange(width) % dimension)
+    degrees.append(torch.arange(dimension * per_dimension) // per_dimension + 1)
+    masks = []
+    for l in range(len(sizes) - 1):
+        din, dout = degrees[l][:, None], degrees[l + 1][None, :]
+        last = l == len(sizes) - 2
+        masks.append(((dout > din) if last else (dout >= din)).to(torch.float32))
+    return masks
+
+
+class LSTMMade:
+    """Row 5: LSTM [time, batch, inputs] -> every hidden output conditions a MADE head giving a mixture of
+    logistics per latent dimension; loss = negative mean log-likelihood of fixed targets.
+
+    unrolled=False uses torch.nn.LSTM (PyTorch's fused C++ loop: what a PyTorch user writes);
+    unrolled=True writes the cell step by step in Python with the engine's op sequence (x·W once, then per
+    step h·U + b, slices, sigmoids, tanh), i.e. the same graph the engine records."""
+
+    def __init__(self, unrolled=False):
+        s = LSTM
+        self.unrolled = unrolled
+        T, B, I, H = s["sequence"], s["batch"], s["inputs"], s["hidden"]
+        D, K, MH = s["dimension"], s["mixtures"], s["made_hidden"]
+        h = inverse_square_root(H)
+        # The engine's layout: W_x [I, 4H], W_h [H, 4H], gates (input, forget, cell, output), one bias.
+        w_x = hash_uniform([I, 4 * H], 1, h)
+        w_h = hash_uniform([H, 4 * H], 2, h)
+        bias = hash_uniform([4 * H], 3, h)
+        if unrolled:
+            self.w_x, self.w_h, self.b = (p.clone().requires_grad_() for p in (w_x, w_h, bias))
+            self.lstm_params = [self.w_x, self.w_h, self.b]
+        else:
+            self.lstm = torch.nn.LSTM(I, H)  # same gate order (i, f, g, o); weights stored transposed
+            with torch.no_grad():
+                self.lstm.weight_ih_l0.copy_(w_x.t())
+                self.lstm.weight_hh_l0.copy_(w_h.t())
+                self.lstm.bias_ih_l0.copy_(bias)
+                self.lstm.bias_hh_l0.zero_()  # the engine has one bias; PyTorch adds two
+            self.lstm_params = list(self.lstm.parameters())
+        out = D * 3 * K
+        self.w0 = hash_uniform([D, MH], 4, inverse_square_root(D)).requires_grad_()
+        self.b0 = hash_uniform([MH], 5, inverse_square_root(D)).requires_grad_()
+        self.w1 = hash_uniform([MH, out], 6, inverse_square_root(MH)).requires_grad_()
+        self.b1 = hash_uniform([out], 7, inverse_square_root(MH)).requires_grad_()
+        self.wc = hash_uniform([H, MH], 8, h).requires_grad_()
+        self.masks = made_masks(D, [MH], 3 * K, context=True)
+        self.input = hash_uniform([T, B, I], 9, 1.0)
+        self.targets = hash_uniform([T * B, D], 10, 3.0)
+        self.params = self.lstm_params + [self.w0, self.b0, self.w1, self.b1, self.wc]
+        self.check = 0.0
+        self.info = {
+            "lstm": f"sequence {T}, batch {B}, inputs {I}, hidden {H}",
+            "made": f"D {D}, hidden [{MH}], {K} logistics, context {H}",
+            "parameters": sum(p.numel() for p in self.params) - (0 if unrolled else 4 * H),
+            "lstm_impl": "unrolled cell loop" if unrolled else "torch.nn.LSTM",
+        }
+
+    def run_lstm(self):
+        if not self.unrolled:
+            return self.lstm(self.input)[0]
+        T, B, H = LSTM["sequence"], LSTM["batch"], LSTM["hidden"]
+        projected = self.input @ self.w_x
+        hidden = cell = torch.zeros(B, H)
+        outputs = []
+        for t in range(T):
+            z = projected[t] + hidden @ self.w_h + self.b
+            i = z[:, 0:H].sigmoid()
+            f = z[:, H:2 * H].sigmoid()
+            g = z[:, 2 * H:3 * H].tanh()
+            o = z[:, 3 * H:4 * H].sigmoid()
+            cell = f * cell + i * g
+            hidden = o * cell.tanh()
+            outputs.append(hidden.reshape(1, B, H))
+        return torch.cat(outputs, 0)
+
+    def iterate(self):
+        for p in self.params:
+            p.grad = None
+        s = LSTM
+        n, D, K, H = s["sequence"] * s["batch"], s["dimension"], s["mixtures"], s["hidden"]
+        t0 = now()
+        context = self.run_lstm().reshape(n, H)
+        x = self.targets
+        hid = (x @ (self.w0 * self.masks[0]) + self.b0 + context @ self.wc).relu()
+        p = (hid @ (self.w1 * self.masks[1]) + self.b1).reshape(n, D, 3 * K)
+        logits, means, log_scales = p[:, :, :K], p[:, :, K:2 * K], p[:, :, 2 * K:]
+        minus_z = (means - x.reshape(n, D, 1)) * (-log_scales).exp()
+        log_density = minus_z - F.softplus(minus_z) * 2 - log_scales
+        loss = -torch.logsumexp(log_density + F.log_softmax(logits, dim=2), dim=2).mean()
+        t1 = now()
+        loss.backward()
+        t2 = now()
+        self.check = float(loss.detach())
+        return {"forward": t1 - t0, "backward": t2 - t1, "forward+backward": t2 - t0}
+
+
+class Pending:
+    def __init__(self, reason, info):
+        self.pending, self.info, self.check = reason, info, None
+
+
+def make_row(name):
+    if name.startswith("sgemm-"):
+        return Sgemm(int(name.split("-")[1]))
+    if name == "tape-op":
+        return TapeOp()
+    if name == "dequantiser":
+        # TODO(row 3): the TRUFL dequantiser with the optimal decoder, K = 50, D = 8, 1024 x 64 tokens,
+        # forward and backward, once the engine's module is merged (same formulas, same shapes).
+        d = DEQUANTISER
+        return Pending("dequantiser not merged yet",
+                       {"K": d["categories"], "D": d["dimension"], "tokens": f"{d['batch']} × {d['tokens']}",
+                        "decoder": "optimal"})
+    if name == "toy-step":
+        # TODO(row 4): one training step of chapter 05's toy model.
+        return Pending("chapter 05 not written yet", {"model": "chapter 05 toy model"})
+    if name == "lstm-made":
+        return LSTMMade(unrolled=False)
+    if name == "lstm-made-stepwise":  # row 5c: only the engine's side differs from row 5
+        return LSTMMade(unrolled=False)
+    if name == "lstm-made-unrolled":
+        return LSTMMade(unrolled=True)
+    if name == "colouring-step":
+        # TODO(row 6): one training step of the graph-colouring model.
+        return Pending("graph-colouring task not merged yet", {"model": "graph colouring"})
+    return None
+
+
+def machine():
+    return {
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+        "torch_interop_threads": torch.get_num_interop_threads(),
+        "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+        "blas": "MKL" if torch.backends.mkl.is_available() else "other",
+        "mkldnn": torch.backends.mkldnn.is_available(),
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "(unset)"),
+        "allowed_cpus": sorted(os.sched_getaffinity(0)),
+    }
+
+
+class Runner:
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.rows = {}
+        self.iterations = {}
+
+    def sample(self, name):
+        out = {"side": "pytorch", "row": name}
+        if name not in self.rows:
+            row = make_row(name)
+            if row is None:
+                out["error"] = "unknown row"
+                return out
+            self.rows[name] = row
+        row = self.rows[name]
+        out["info"] = row.info
+        if getattr(row, "pending", None):
+            out["pending"] = row.pending
+            return out
+        if name not in self.iterations:
+            count, start = 0, now()
+            while count < 3 or now() - start < self.seconds / 3:
+                row.iterate()
+                count += 1
+            each = (now() - start) / count
+            self.iterations[name] = max(1, min(1_000_000, round(self.seconds / each)))
+        n = self.iterations[name]
+        totals = {}
+        for _ in range(n):
+            for phase, t in row.iterate().items():
+                totals[phase] = totals.get(phase, 0.0) + t
+        out["iterations"] = n
+        out["seconds"] = {k: v / n for k, v in totals.items()}
+        out["check"] = row.check
+        return out
+
+
+def emit(obj):
+    print(json.dumps(obj, sort_keys=True, ensure_ascii=False), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--row")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=0.3)
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "1")))
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
+    parser.add_argument("--serve", action="store_true")
+    parser.add_argument("--machine", action="store_true")
+    args = parser.parse_args()
+    global now
+    now = time.perf_counter if args.clock == "wall" else time.process_time
+    torch.set_num_threads(args.threads)
+    torch.set_grad_enabled(True)
+    runner = Runner(args.seconds)
+    if args.machine:
+        emit({"side": "pytorch", "machine": machine()})
+    elif args.serve:
+        emit({"side": "pytorch", "ready": True, "machine": machine()})
+        for line in sys.stdin:
+            name = line.strip()
+            if not name:
+                continue
+            if name == "quit":
+                break
+            emit(runner.sample(name))
+    elif args.row:
+        for _ in range(args.repeats):
+            emit(runner.sample(args.row))
+    else:
+        parser.error("give --row NAME, --serve or --machine")
+
+
+if __name__ == "__main__":
+    main()
