@@ -44,3 +44,5 @@ render: build
 
 clean:
 	rm -rf .build
+
+include bench.mk

@@ -5,7 +5,7 @@
 BENCH_VENV := bench/.venv
 BENCH_PYTHON := $(BENCH_VENV)/bin/python
 # The CPU wheel (PyPI's default torch is a CUDA build). This machine's pip finds it through its find-links
-# directory; elsewhere use BENCH_PIP_ARGS="--extra-index-url https://download.pytorch.org/whl/cpu".
+# directory; elsewhere point BENCH_PIP_ARGS at an index that serves the +cpu wheels.
 BENCH_TORCH ?= torch==2.13.0+cpu
 BENCH_PIP_ARGS ?=
 BENCH_ARGS ?=

@@ -57,9 +57,10 @@ extension Tape {
 
     func backwardSlice(_ x: Int, _ axis: Int, _ start: Int, _ g: Tensor) {
         guard needsGrad[x] else { return }
-        var full = Tensor.zeros(values[x].shape)
-        full.addSlice(g, axis: axis, start: start)
-        accumulate(x, full)
+        // Add into the parent's gradient in place: a recurrent loop slices one big tensor once per step,
+        // and a full-size zero tensor per slice made backward quadratic in the sequence length.
+        if grads[x] == nil { grads[x] = Tensor.zeros(values[x].shape) }
+        grads[x]!.addSlice(g, axis: axis, start: start)
     }
 
     func backwardConcat(_ parts: [Int], _ axis: Int, _ g: Tensor) {

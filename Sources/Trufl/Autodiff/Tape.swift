@@ -40,6 +40,7 @@ public final class Tape {
 
     /// An empty tape.
     public init() {
+        MemoryTuning.applied
         values.reserveCapacity(64)
         ops.reserveCapacity(64)
         needsGrad.reserveCapacity(64)
