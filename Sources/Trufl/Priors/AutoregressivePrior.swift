@@ -25,6 +25,7 @@ public struct AutoregressivePrior: Prior {
     }
 
     public func logDensity(_ z: Var) -> Var {
+        let z = z.reshaped([z.shape[0], dimension])
         let (logits, means, logScales) = mixtureParameters(z)
         return MixtureOfLogistics.logDensity(z, logits: logits, means: means, logScales: logScales).sum(axis: 1)
     }

@@ -39,6 +39,7 @@ public struct FlowPrior: Prior {
 
     /// z → u through every layer, with the summed log-determinant.
     public func forward(_ z: Var) -> (Var, Var) {
+        let z = z.reshaped([z.shape[0], dimension])
         var u = z
         var logDet: Var? = nil
         for layer in layers {
