@@ -8,6 +8,23 @@
 /// Shapes: the protocol works on N flattened positions (x is `[Int]` of length N, z is `[N, D]`);
 /// ``CategoryBatch`` and the objectives reshape `[B]` or `[B, T]` batches to and from that form.
 ///
+/// Training a dequantiser with a prior (Eq. 3; `prior` is any ``Prior``, its parameters trained alongside):
+/// ```swift
+/// let q = TRUFLDequantiser(categories: K, dimensions: D)
+/// let marginal = EmpiricalMarginal(counting: trainingCategories, categories: K)
+/// let optimiser = Adam(q.parameters + priorParameters, learningRate: 1e-3)
+/// for step in 0..<steps {
+///     let tape = Tape()
+///     let terms = evidenceLowerBound(batch, dequantiser: q, prior: prior, marginal: marginal, on: tape,
+///                                    indicator: .soft(temperature: 0.02), using: &random)
+///     terms.loss(reconstructionWeight: beta(step)).backward()
+///     optimiser.step()
+///     (q.parameters + priorParameters).zeroGradients()
+/// }
+/// ```
+/// The soft indicator gives the reconstruction a gradient at the supports' edges, which the hard one lacks
+/// (chapter 02); evaluate with `.hard` and ``importanceSampledLogLikelihood(_:dequantiser:prior:marginal:samples:using:)``.
+///
 /// −∞ safety: a z outside category k's support has log q(z|k) = −∞ exactly, produced with ``select(_:_:_:)``
 /// so that neither the forward nor the backward pass ever sees NaN, and such entries get exactly zero gradient.
 public protocol Dequantiser: AnyObject {
