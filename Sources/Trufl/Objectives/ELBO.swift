@@ -24,7 +24,7 @@ public struct ELBOTerms {
 
 /// Eq. 3 for a batch of categories `[B]` or `[B, T]`: draws z ~ q(z|x) with `noise` (uniform, `[B·T, D]`),
 /// decodes with Eq. 2 (`indicator` soft only for training TRUFL), and evaluates the prior on z.
-public func evidenceLowerBound(_ x: CategoryBatch, dequantiser: some Dequantiser, prior: some Prior,
+public func evidenceLowerBound(_ x: CategoryBatch, dequantiser: some Dequantiser, prior: some LatentDensity,
                                marginal: EmpiricalMarginal, noise: Tensor, on tape: Tape,
                                indicator: SupportIndicator = .hard) -> ELBOTerms {
     let b = x.batchSize, t = x.length, d = dequantiser.dimensions
@@ -39,7 +39,7 @@ public func evidenceLowerBound(_ x: CategoryBatch, dequantiser: some Dequantiser
 }
 
 /// ``evidenceLowerBound(_:dequantiser:prior:marginal:noise:on:indicator:)`` with noise drawn from `random`.
-public func evidenceLowerBound(_ x: CategoryBatch, dequantiser: some Dequantiser, prior: some Prior,
+public func evidenceLowerBound(_ x: CategoryBatch, dequantiser: some Dequantiser, prior: some LatentDensity,
                                marginal: EmpiricalMarginal, on tape: Tape, indicator: SupportIndicator = .hard,
                                using random: inout RandomSource) -> ELBOTerms {
     let noise = Tensor.uniform([x.values.count, dequantiser.dimensions], using: &random)

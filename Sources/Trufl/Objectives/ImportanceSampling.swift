@@ -7,7 +7,7 @@ import Foundation
 /// a log-mean-exp over S samples of the single-sample ELBO terms (the hard decoder of Eq. 2). It is a
 /// stochastic lower bound whose expectation rises towards log p(x) as S grows (S = 1 is the ELBO).
 /// Returns one estimate per example, `[B]` in double precision; no gradient is recorded.
-public func importanceSampledLogLikelihood(_ x: CategoryBatch, dequantiser: some Dequantiser, prior: some Prior,
+public func importanceSampledLogLikelihood(_ x: CategoryBatch, dequantiser: some Dequantiser, prior: some LatentDensity,
                                            marginal: EmpiricalMarginal, samples: Int,
                                            using random: inout RandomSource) -> [Double] {
     guard samples > 0 else { fatalError("importanceSampledLogLikelihood: needs at least one sample") }

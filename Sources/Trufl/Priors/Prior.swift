@@ -18,8 +18,16 @@ public protocol Prior: LatentDensity, Layer {
 
 /// The factorised standard logistic, CatNF's base distribution: log p(z) = Σ_n log σ(z_n) + log σ(−z_n).
 public struct StandardLogisticPrior: Prior {
-    public let dimension: Int
-    public init(dimension: Int) { self.dimension = dimension }
+    private let size: Int?
+
+    /// Over N = `dimension` latents; without a dimension it gives densities only (for any latent shape).
+    public init(dimension: Int? = nil) { size = dimension }
+
+    public var dimension: Int {
+        guard let size else { fatalError("StandardLogisticPrior: made without a dimension, so it cannot say its size or sample") }
+        return size
+    }
+
     public var parameters: [Parameter] { [] }
 
     public func logDensity(_ z: Var) -> Var {
