@@ -159,10 +159,11 @@ private func temporaryDirectory() -> URL {
 
     // MARK: The generator
 
-    @Test(arguments: [GraphSize.small, GraphSize.large])
-    func everyGeneratedGraphHasChromaticNumberThree(size: GraphSize) {
+    @Test(arguments: [GraphSize.small, GraphSize.large], ConnectivityRule.allCases)
+    func everyGeneratedGraphHasChromaticNumberThree(size: GraphSize, connectivity: ConnectivityRule) {
         let count = size == .small ? 300 : 100
-        let examples = GraphColouringDataset.generate(size: size, split: .train, seed: 1, count: count)
+        let examples = GraphColouringDataset.generate(
+            size: size, connectivity: connectivity, split: .train, seed: 1, count: count)
         #expect(examples.count == count)
         for (i, example) in examples.enumerated() {
             let g = example.graph
@@ -175,10 +176,11 @@ private func temporaryDirectory() -> URL {
             #expect(isValidColouring(g, example.colouring), "graph \(i)")
             #expect(!g.isBipartite, "graph \(i)")
         }
-        // The node counts cover the range's ends.
-        let nodeCounts = Set(examples.map(\.graph.nodeCount))
-        #expect(nodeCounts.contains(size.nodes.lowerBound) || nodeCounts.contains(size.nodes.lowerBound + 1))
-        #expect(nodeCounts.contains(size.nodes.upperBound) || nodeCounts.contains(size.nodes.upperBound - 1))
+        // The node counts spread over the range (kept counts fall off towards nmax: big graphs at p > 0.1 are
+        // more often 4-chromatic, and a rejected attempt redraws N).
+        let nodeCounts = examples.map(\.graph.nodeCount)
+        #expect(nodeCounts.min()! <= size.nodes.lowerBound + 1)
+        #expect(nodeCounts.max()! >= size.nodes.upperBound - size.nodes.count / 4)
     }
 
     @Test func edgeProbabilityStaysInItsInterval() {
@@ -192,10 +194,32 @@ private func temporaryDirectory() -> URL {
             let (lower, upper) = generator.edgeProbabilityRange(nodeCount: graph.nodeCount)
             #expect(p > lower && p < upper && upper <= 0.3)
         }
-        // Observable: the mean density of raw candidates lies inside the interval's range of means.
+        // Observable: the mean density of raw Erdős–Rényi draws lies inside the interval.
         var total = 0.0
         for _ in 0..<400 { total += GraphColouringGenerator(size: .small).candidate(using: &random).graph.density }
         #expect(total / 400 > 0.1 && total / 400 < 0.3)
+    }
+
+    @Test func repairJoinsEveryNodeAndComponentAndOnlyAddsOrRedrawsEdges() {
+        let repairing = GraphColouringGenerator(size: .large, connectivity: .repair)
+        var needed = 0
+        for i in 0..<300 {
+            var a = RandomSource(seed: 13).split(i), b = a
+            let raw = repairing.candidate(using: &a).graph
+            let repaired = repairing.attempt(using: &b).graph
+            #expect(repaired.nodeCount == raw.nodeCount)
+            #expect(repaired.isConnected && !repaired.hasIsolatedNode, "draw \(i)")
+            if raw.isConnected && !raw.hasIsolatedNode {
+                #expect(repaired == raw, "draw \(i): a connected draw is left alone")
+            } else {
+                needed += 1
+            }
+        }
+        #expect(needed > 10)  // the repair is exercised
+        // The two rules give different data from the same streams.
+        let repaired = GraphColouringDataset.generate(size: .small, connectivity: .repair, split: .train, seed: 1, count: 30)
+        let rejected = GraphColouringDataset.generate(size: .small, connectivity: .reject, split: .train, seed: 1, count: 30)
+        #expect(repaired != rejected)
     }
 
     // MARK: Determinism
@@ -204,7 +228,7 @@ private func temporaryDirectory() -> URL {
         func bytes(_ split: GraphColouringDataset.Split, seed: UInt64, count: Int = 40) -> [UInt8] {
             GraphColouringFileFormat.encode(
                 GraphColouringDataset.generate(size: .small, split: split, seed: seed, count: count),
-                size: .small, split: split, seed: seed, version: GraphColouringGenerator.version)
+                size: .small, connectivity: .repair, split: split, seed: seed, version: GraphColouringGenerator.version)
         }
         #expect(bytes(.train, seed: 3) == bytes(.train, seed: 3))
         let train = GraphColouringDataset.generate(size: .small, split: .train, seed: 3, count: 40)
@@ -229,7 +253,7 @@ private func temporaryDirectory() -> URL {
         let first = GraphColouringDataset(size: .small, seed: 7, trainCount: 30, validationCount: 5, testCount: 6, cache: cache)
         let url = cache.fileURL(size: .small, split: .train, seed: 7, count: 30)
         #expect(FileManager.default.fileExists(atPath: url.path))
-        #expect(url.lastPathComponent == "small-n10-20-train-seed7-count30-v\(GraphColouringGenerator.version).bin")
+        #expect(url.lastPathComponent == "small-n10-20-repair-train-seed7-count30-v\(GraphColouringGenerator.version).bin")
         let loaded = try #require(cache.load(size: .small, split: .train, seed: 7, count: 30))
         #expect(loaded == fresh.train)
         let second = GraphColouringDataset(size: .small, seed: 7, trainCount: 30, validationCount: 5, testCount: 6, cache: cache)
@@ -242,6 +266,11 @@ private func temporaryDirectory() -> URL {
         // A file for other parameters is not mistaken for this one.
         #expect(cache.load(size: .small, split: .train, seed: 7, count: 31) == nil)
         #expect(cache.load(size: .small, split: .train, seed: 8, count: 30) == nil)
+        #expect(cache.load(size: .small, connectivity: .reject, split: .train, seed: 7, count: 30) == nil)
+        // Even under the other rule's name, the header is checked.
+        try FileManager.default.copyItem(
+            at: url, to: cache.fileURL(size: .small, connectivity: .reject, split: .train, seed: 7, count: 30))
+        #expect(cache.load(size: .small, connectivity: .reject, split: .train, seed: 7, count: 30) == nil)
     }
 
     @Test func corruptCacheFileIsRegenerated() throws {

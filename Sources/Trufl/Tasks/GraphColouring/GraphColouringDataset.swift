@@ -1,6 +1,7 @@
 import Foundation
 
 /// Train, validation and test graphs of one size (Section 5.1, Table 1), each split from its own random stream.
+/// The graphs follow ``GraphColouringGenerator`` with the given ``ConnectivityRule`` (CatNF's repair by default).
 ///
 /// Example `i` of a split is the first accepted graph of the stream
 /// `RandomSource(seed: seed).split("graph colouring").split(size.name).split(split.rawValue).split(i)`, so a split of
@@ -13,6 +14,7 @@ public struct GraphColouringDataset: Sendable {
     }
 
     public let size: GraphSize
+    public let connectivity: ConnectivityRule
     public let seed: UInt64
     public let train: [GraphColouringExample]
     public let validation: [GraphColouringExample]
@@ -21,14 +23,18 @@ public struct GraphColouringDataset: Sendable {
     /// The dataset with these split sizes: each split loaded from `cache` when a valid file is there, otherwise
     /// generated (and written to `cache`). `cache: nil` always generates and writes nothing.
     public init(
-        size: GraphSize, seed: UInt64, trainCount: Int, validationCount: Int, testCount: Int,
+        size: GraphSize, connectivity: ConnectivityRule = .repair, seed: UInt64,
+        trainCount: Int, validationCount: Int, testCount: Int,
         cache: GraphColouringCache? = GraphColouringCache()
     ) {
         func make(_ split: Split, _ count: Int) -> [GraphColouringExample] {
-            if let cache { return cache.loadOrGenerate(size: size, split: split, seed: seed, count: count) }
-            return Self.generate(size: size, split: split, seed: seed, count: count)
+            if let cache {
+                return cache.loadOrGenerate(size: size, connectivity: connectivity, split: split, seed: seed, count: count)
+            }
+            return Self.generate(size: size, connectivity: connectivity, split: split, seed: seed, count: count)
         }
         self.size = size
+        self.connectivity = connectivity
         self.seed = seed
         train = make(.train, trainCount)
         validation = make(.validation, validationCount)
@@ -49,10 +55,12 @@ public struct GraphColouringDataset: Sendable {
     }
 
     /// Generates the first `count` examples of a split (no cache).
-    public static func generate(size: GraphSize, split: Split, seed: UInt64, count: Int) -> [GraphColouringExample] {
+    public static func generate(
+        size: GraphSize, connectivity: ConnectivityRule = .repair, split: Split, seed: UInt64, count: Int
+    ) -> [GraphColouringExample] {
         precondition(count >= 0, "a split cannot have \(count) examples")
         let stream = stream(size: size, split: split, seed: seed)
-        let generator = GraphColouringGenerator(size: size)
+        let generator = GraphColouringGenerator(size: size, connectivity: connectivity)
         return (0..<count).map { index in
             var random = stream.split(index)
             return generator.generate(using: &random).example
@@ -70,8 +78,8 @@ public struct GraphColouringDataset: Sendable {
 
 /// Where generated splits are kept between runs: one binary file per split, outside git.
 ///
-/// A file is named by everything that determines its contents (size name and node range, split, seed, count,
-/// generator version) and carries the same values in its header, plus a checksum. A file that is missing, cannot be
+/// A file is named by everything that determines its contents (size name and node range, connectivity rule, split,
+/// seed, count, generator version) and carries the same values in its header, plus a checksum. A file that is missing, cannot be
 /// read, fails the checksum or describes another split or version is ignored, and the split is regenerated and
 /// rewritten (to a temporary file, then renamed into place, so a reader never sees half a file).
 public struct GraphColouringCache: Sendable {
@@ -92,29 +100,31 @@ public struct GraphColouringCache: Sendable {
     }
 
     /// The file a split is kept in.
-    public func fileURL(size: GraphSize, split: GraphColouringDataset.Split, seed: UInt64, count: Int) -> URL {
-        let name = "\(size.name)-n\(size.nodes.lowerBound)-\(size.nodes.upperBound)-\(split.rawValue)"
+    public func fileURL(size: GraphSize, connectivity: ConnectivityRule = .repair, split: GraphColouringDataset.Split, seed: UInt64, count: Int) -> URL {
+        let name = "\(size.name)-n\(size.nodes.lowerBound)-\(size.nodes.upperBound)-\(connectivity.rawValue)-\(split.rawValue)"
             + "-seed\(seed)-count\(count)-v\(version).bin"
         return directory.appendingPathComponent(name)
     }
 
     /// The cached split, or `nil` when there is no valid file for it.
     public func load(
-        size: GraphSize, split: GraphColouringDataset.Split, seed: UInt64, count: Int
+        size: GraphSize, connectivity: ConnectivityRule = .repair, split: GraphColouringDataset.Split, seed: UInt64, count: Int
     ) -> [GraphColouringExample]? {
-        let url = fileURL(size: size, split: split, seed: seed, count: count)
+        let url = fileURL(size: size, connectivity: connectivity, split: split, seed: seed, count: count)
         guard let data = try? Data(contentsOf: url) else { return nil }
         return try? GraphColouringFileFormat.decode(
-            [UInt8](data), size: size, split: split, seed: seed, count: count, version: version)
+            [UInt8](data), size: size, connectivity: connectivity, split: split, seed: seed, count: count,
+            version: version)
     }
 
     /// Writes a split atomically (temporary file in the same directory, then rename).
     public func store(
-        _ examples: [GraphColouringExample], size: GraphSize, split: GraphColouringDataset.Split, seed: UInt64
+        _ examples: [GraphColouringExample], size: GraphSize, connectivity: ConnectivityRule = .repair, split: GraphColouringDataset.Split, seed: UInt64
     ) throws {
-        let url = fileURL(size: size, split: split, seed: seed, count: examples.count)
+        let url = fileURL(size: size, connectivity: connectivity, split: split, seed: seed, count: examples.count)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let bytes = GraphColouringFileFormat.encode(examples, size: size, split: split, seed: seed, version: version)
+        let bytes = GraphColouringFileFormat.encode(
+            examples, size: size, connectivity: connectivity, split: split, seed: seed, version: version)
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         try Data(bytes).write(to: temporary)
         guard rename(temporary.path, url.path) == 0 else {
@@ -126,12 +136,15 @@ public struct GraphColouringCache: Sendable {
 
     /// The cached split when valid, else a freshly generated one (written to the cache; a failed write only warns).
     public func loadOrGenerate(
-        size: GraphSize, split: GraphColouringDataset.Split, seed: UInt64, count: Int
+        size: GraphSize, connectivity: ConnectivityRule = .repair, split: GraphColouringDataset.Split, seed: UInt64, count: Int
     ) -> [GraphColouringExample] {
-        if let examples = load(size: size, split: split, seed: seed, count: count) { return examples }
-        let examples = GraphColouringDataset.generate(size: size, split: split, seed: seed, count: count)
+        if let examples = load(size: size, connectivity: connectivity, split: split, seed: seed, count: count) {
+            return examples
+        }
+        let examples = GraphColouringDataset.generate(
+            size: size, connectivity: connectivity, split: split, seed: seed, count: count)
         do {
-            try store(examples, size: size, split: split, seed: seed)
+            try store(examples, size: size, connectivity: connectivity, split: split, seed: seed)
         } catch {
             FileHandle.standardError.write(Data("warning: cannot cache graph-colouring data in \(directory.path): \(error)\n".utf8))
         }
@@ -144,7 +157,7 @@ public struct GraphColouringCache: Sendable {
 /// The binary format of a cached split, all integers little-endian:
 ///
 ///     magic "TRUFLGC\0" · version u32 · seed u64 · nmin u32 · nmax u32 · size name (u16 length + UTF-8)
-///     · split name (u16 length + UTF-8) · count u32
+///     · connectivity rule (u16 length + UTF-8) · split name (u16 length + UTF-8) · count u32
 ///     · per example: N u16 · E u32 · E × (u u16, v u16) · N × colour u8
 ///     · FNV-1a 64 of everything before it, u64
 enum GraphColouringFileFormat {
@@ -153,8 +166,8 @@ enum GraphColouringFileFormat {
     enum DecodingFailure: Error { case truncated, badMagic, headerMismatch, badChecksum, invalidExample, trailingBytes }
 
     static func encode(
-        _ examples: [GraphColouringExample], size: GraphSize, split: GraphColouringDataset.Split, seed: UInt64,
-        version: UInt32
+        _ examples: [GraphColouringExample], size: GraphSize, connectivity: ConnectivityRule,
+        split: GraphColouringDataset.Split, seed: UInt64, version: UInt32
     ) -> [UInt8] {
         var out = magic
         append(&out, version)
@@ -162,6 +175,7 @@ enum GraphColouringFileFormat {
         append(&out, UInt32(size.nodes.lowerBound))
         append(&out, UInt32(size.nodes.upperBound))
         appendString(&out, size.name)
+        appendString(&out, connectivity.rawValue)
         appendString(&out, split.rawValue)
         append(&out, UInt32(examples.count))
         for example in examples {
@@ -179,8 +193,8 @@ enum GraphColouringFileFormat {
     }
 
     static func decode(
-        _ bytes: [UInt8], size: GraphSize, split: GraphColouringDataset.Split, seed: UInt64, count: Int,
-        version: UInt32
+        _ bytes: [UInt8], size: GraphSize, connectivity: ConnectivityRule, split: GraphColouringDataset.Split,
+        seed: UInt64, count: Int, version: UInt32
     ) throws -> [GraphColouringExample] {
         guard bytes.count >= magic.count + 8 else { throw DecodingFailure.truncated }
         let body = bytes[..<(bytes.count - 8)]
@@ -194,6 +208,7 @@ enum GraphColouringFileFormat {
             try reader.read(UInt32.self) == UInt32(size.nodes.lowerBound),
             try reader.read(UInt32.self) == UInt32(size.nodes.upperBound),
             try reader.readString() == size.name,
+            try reader.readString() == connectivity.rawValue,
             try reader.readString() == split.rawValue,
             try reader.read(UInt32.self) == UInt32(count)
         else { throw DecodingFailure.headerMismatch }
