@@ -39,7 +39,7 @@ enum LSTMShapes {
     static let madeHidden = 128
 }
 
-/// Row 3 (pending): TRUFL dequantiser with the optimal decoder.
+/// Row 3: TRUFL dequantiser with the optimal decoder.
 enum DequantiserShapes {
     static let categories = 50, dimension = 8, batch = 1024, tokens = 64
 }
