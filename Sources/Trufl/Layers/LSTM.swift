@@ -54,8 +54,21 @@ public struct LSTM: Layer {
     }
 
     /// Runs over `sequence: [time, batch, inputs]`; returns every step's hidden output `[time, batch, hidden]`
-    /// and the final state. The input projection is one matrix product for all steps.
+    /// and the final state. The whole sequence is one tape node (see `FusedLSTM.swift`): the input projection
+    /// is one matrix product for all steps, each step one product and one fused elementwise pass.
     public func callAsFunction(_ sequence: Var, initial: State? = nil) -> (outputs: Var, final: State) {
+        guard sequence.shape.rank == 3, sequence.shape[2] == inputs else {
+            fatalError("LSTM '\(inputWeight.name)': input shape \(sequence.shape) is not [time, batch, \(inputs)]")
+        }
+        if sequence.shape[0] > 0 && sequence.shape[1] > 0 && hiddenSize > 0 {
+            return fused(sequence, initial: initial)
+        }
+        return unrolled(sequence, initial: initial)
+    }
+
+    /// The same as ``callAsFunction(_:initial:)``, unrolled step by step on the tape with ``step(_:_:)``'s
+    /// operations: the reference the fused node is tested against.
+    func unrolled(_ sequence: Var, initial: State? = nil) -> (outputs: Var, final: State) {
         guard sequence.shape.rank == 3, sequence.shape[2] == inputs else {
             fatalError("LSTM '\(inputWeight.name)': input shape \(sequence.shape) is not [time, batch, \(inputs)]")
         }

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+@testable import Trufl
+
+/// The fused LSTM node against the unrolled tape (`LSTM.unrolled`) and finite differences, and its
+/// vectorised sigmoid and tanh against a double-precision reference.
+@Suite struct FusedLSTMTests {
+    static func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
+        #expect(a.shape == b.shape)
+        return zip(a.scalars, b.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
+    }
+
+    /// A tensor's largest |difference| relative to its largest magnitude.
+    static func relativeDifference(_ a: Tensor, _ b: Tensor) -> Float {
+        let scale = Swift.max(b.scalars.map { Swift.abs($0) }.max() ?? 0, 1e-30)
+        return maxDifference(a, b) / scale
+    }
+
+    struct Run {
+        var outputs: Tensor, hidden: Tensor, cell: Tensor
+        var dSequence: Tensor, dH0: Tensor?, dC0: Tensor?, dParameters: [Tensor]
+    }
+
+    /// Runs fused or unrolled, back-propagates fixed random weights on outputs, final hidden and final cell.
+    static func run(_ lstm: LSTM, _ sequence: Tensor, initial: (Tensor, Tensor)?, fused: Bool, seed: UInt64) -> Run {
+        lstm.parameters.zeroGradients()
+        let tape = Tape()
+        let x = tape.variable(sequence)
+        let state = initial.map { LSTM.State(hidden: tape.variable($0.0), cell: tape.variable($0.1)) }
+        let (outputs, final) = fused ? lstm(x, initial: state) : lstm.unrolled(x, initial: state)
+        var random = RandomSource(seed: seed)
+        let wo = Tensor.normal(outputs.shape, using: &random)
+        let wh = Tensor.normal(final.hidden.shape, using: &random)
+        let wc = Tensor.normal(final.cell.shape, using: &random)
+        let loss = (outputs * tape.constant(wo)).sum() + (final.hidden * tape.constant(wh)).sum()
+            + (final.cell * tape.constant(wc)).sum()
+        loss.backward()
+        let run = Run(outputs: outputs.value, hidden: final.hidden.value, cell: final.cell.value,
+                      dSequence: x.grad, dH0: state?.hidden.grad, dC0: state?.cell.grad,
+                      dParameters: lstm.parameters.map(\.grad))
+        lstm.parameters.zeroGradients()
+        return run
+    }
+
+    static func compare(steps: Int, batch: Int, inputs: Int, hidden: Int, withInitial: Bool, seed: UInt64,
+                        valueTolerance: Float = 1e-5, gradientTolerance: Float = 1e-4) {
+        var random = RandomSource(seed: seed)
+        let lstm = LSTM(inputs: inputs, hidden: hidden, name: "lstm", random: &random)
+        var data = Inputs(seed + 1)
+        let sequence = data.normal([steps, batch, inputs])
+        let initial = withInitial ? (data.normal([batch, hidden]), data.normal([batch, hidden])) : nil
+        let f = run(lstm, sequence, initial: initial, fused: true, seed: seed + 2)
+        let u = run(lstm, sequence, initial: initial, fused: false, seed: seed + 2)
+        let label = "T \(steps) B \(batch) I \(inputs) H \(hidden) initial \(withInitial)"
+        #expect(maxDifference(f.outputs, u.outputs) < valueTolerance, "outputs, \(label)")
+        #expect(maxDifference(f.hidden, u.hidden) < valueTolerance, "final hidden, \(label)")
+        #expect(maxDifference(f.cell, u.cell) < valueTolerance, "final cell, \(label)")
+        #expect(relativeDifference(f.dSequence, u.dSequence) < gradientTolerance, "∂sequence, \(label)")
+        for (name, (a, b)) in zip(["∂W_x", "∂W_h", "∂b"], zip(f.dParameters, u.dParameters)) {
+            #expect(relativeDifference(a, b) < gradientTolerance, "\(name), \(label)")
+        }
+        if withInitial {
+            #expect(relativeDifference(f.dH0!, u.dH0!) < gradientTolerance, "∂h₀, \(label)")
+            #expect(relativeDifference(f.dC0!, u.dC0!) < gradientTolerance, "∂c₀, \(label)")
+        }
+    }
+
+    @Test func matchesUnrolledMedium() {
+        Self.compare(steps: 12, batch: 5, inputs: 7, hidden: 19, withInitial: false, seed: 100)
+        Self.compare(steps: 12, batch: 5, inputs: 7, hidden: 19, withInitial: true, seed: 110)
+        Self.compare(steps: 9, batch: 8, inputs: 32, hidden: 64, withInitial: true, seed: 120)
+    }
+
+    @Test func lengthOneAndBatchOne() {
+        Self.compare(steps: 1, batch: 4, inputs: 3, hidden: 5, withInitial: false, seed: 130)
+        Self.compare(steps: 1, batch: 4, inputs: 3, hidden: 5, withInitial: true, seed: 140)
+        Self.compare(steps: 6, batch: 1, inputs: 3, hidden: 8, withInitial: false, seed: 150)
+        Self.compare(steps: 6, batch: 1, inputs: 3, hidden: 8, withInitial: true, seed: 160)
+        Self.compare(steps: 1, batch: 1, inputs: 2, hidden: 4, withInitial: true, seed: 170)
+    }
+
+    /// Finite differences on tiny sizes: sequence, initial state and all three parameters, through the
+    /// outputs and the final cell.
+    @Test func gradientsMatchFiniteDifferences() {
+        for (steps, batch, hidden, seed) in [(3, 2, 3, 200), (1, 2, 4, 210), (4, 1, 5, 220)] as [(Int, Int, Int, UInt64)] {
+            var random = RandomSource(seed: seed)
+            let lstm = LSTM(inputs: 2, hidden: hidden, name: "lstm", random: &random)
+            var data = Inputs(seed + 1)
+            let tensors = [data.normal([steps, batch, 2]), data.normal([batch, hidden]), data.normal([batch, hidden])]
+            let r = checkGradients(tensors, parameters: lstm.parameters) { _, v in
+                let (outputs, final) = lstm(v[0], initial: LSTM.State(hidden: v[1], cell: v[2]))
+                return Var.concat([outputs.reshaped([-1]), final.cell.reshaped([-1]), final.hidden.reshaped([-1])], axis: 0)
+            }
+            #expect(r.passed, "T \(steps) B \(batch) H \(hidden): \(r)")
+            let plain = checkGradients([tensors[0]], parameters: lstm.parameters) { _, v in lstm(v[0]).final.cell }
+            #expect(plain.passed, "final cell only, T \(steps) B \(batch) H \(hidden): \(plain)")
+        }
+    }
+
+    /// Only the final cell used: the outputs' node still runs its backward.
+    @Test func finalCellAloneCarriesGradient() {
+        var random = RandomSource(seed: 300)
+        let lstm = LSTM(inputs: 3, hidden: 4, name: "lstm", random: &random)
+        var data = Inputs(301)
+        let sequence = data.normal([5, 2, 3])
+        func grads(_ fused: Bool) -> (Tensor, [Tensor]) {
+            lstm.parameters.zeroGradients()
+            let tape = Tape()
+            let x = tape.variable(sequence)
+            let cell = fused ? lstm(x).final.cell : lstm.unrolled(x).final.cell
+            cell.sum().backward()
+            defer { lstm.parameters.zeroGradients() }
+            return (x.grad, lstm.parameters.map(\.grad))
+        }
+        let (fx, fp) = grads(true), (ux, up) = grads(false)
+        #expect(Self.relativeDifference(fx, ux) < 1e-4)
+        #expect(fx.scalars.contains { $0 != 0 })
+        for (a, b) in zip(fp, up) { #expect(Self.relativeDifference(a, b) < 1e-4) }
+    }
+
+    /// The vectorised activations against double precision, on a dense sweep of [−40, 40] and tiny values.
+    @Test func activationsAccuracy() {
+        var worstSigmoid = 0.0, worstTanh = 0.0
+        func check(_ x: Float) {
+            let xd = Double(x)
+            let s = Double(FusedLSTMKernels.sigmoid(x)), t = Double(FusedLSTMKernels.tanh(x))
+            let sRef = 1 / (1 + Foundation.exp(-xd)), tRef = Foundation.tanh(xd)
+            worstSigmoid = Swift.max(worstSigmoid, Swift.abs(s - sRef) / sRef)
+            if tRef != 0 { worstTanh = Swift.max(worstTanh, Swift.abs(t - tRef) / Swift.abs(tRef)) } else { #expect(t == 0) }
+        }
+        var x: Float = -40
+        while x < 40 { check(x); x += 1.0 / 4096 + Float.ulpOfOne * Swift.abs(x) * 37 }
+        var tiny: Float = 1e-30
+        while tiny < 1 { check(tiny); check(-tiny); tiny *= 1.001 }
+        for e in stride(from: 0 as Float, to: 0.7, by: 1e-5) { check(e); check(-e) }  // around tanh's switch
+        #expect(worstSigmoid < 2e-7, "sigmoid: \(worstSigmoid)")
+        #expect(worstTanh < 2e-7, "tanh: \(worstTanh)")
+        #expect(FusedLSTMKernels.tanh(100) == 1 && FusedLSTMKernels.tanh(-100) == -1)
+        #expect(FusedLSTMKernels.sigmoid(100) == 1 && FusedLSTMKernels.sigmoid(-200) < 1e-37)
+    }
+}
