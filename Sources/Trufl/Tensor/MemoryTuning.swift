@@ -16,7 +16,8 @@ enum MemoryTuning {
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        _ = mallopt(mmapThreshold, 1 << 30)
+        // glibc refuses an mmap threshold above 32 MiB on 64-bit systems (the call then changes nothing).
+        _ = mallopt(mmapThreshold, 32 << 20)
         _ = mallopt(trimThreshold, 1 << 30)
         _ = mallopt(topPad, 256 << 20)
     }()
