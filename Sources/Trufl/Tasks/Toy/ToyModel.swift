@@ -76,6 +76,8 @@ public final class ToyModel {
     public let marginal: EmpiricalMarginal
     /// The last training step's loss.
     public private(set) var finalLoss = Double.nan
+    /// Steps whose loss or gradient was not finite and were skipped (no update).
+    public private(set) var skippedSteps = 0
 
     public init(data: ToyDistribution, training: ToyTraining, random: RandomSource) {
         self.data = data
@@ -138,6 +140,13 @@ public final class ToyModel {
                 loss = loss + term * training.leakWeight
             }
             loss.backward()
+            // A non-finite loss or gradient (binary Argmax's softplus inverse can overflow on a far-out draw)
+            // would turn every parameter into NaN; such a step is skipped and counted instead.
+            guard loss.scalar.isFinite, parameters.gradientNorm.isFinite else {
+                skippedSteps += 1
+                parameters.zeroGradients()
+                continue
+            }
             _ = adam.step()
             parameters.zeroGradients()
             finalLoss = Double(loss.scalar)
