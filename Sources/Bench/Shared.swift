@@ -43,3 +43,13 @@ enum LSTMShapes {
 enum DequantiserShapes {
     static let categories = 50, dimension = 8, batch = 1024, tokens = 64
 }
+
+/// Row 4: one training step of chapter 05's toy model (``ToyModel`` with TRUFL at the recipe's settings):
+/// T = 2 variables of K = 4 categories, D = 2 latent dimensions each (no flow), an autoregressive MADE prior
+/// over the T·D = 4 latents with a mixture of 8 logistics per conditional and hidden layers [64, 64] (ReLU),
+/// the soft indicator τ = 0.02, β = 1, Adam at 3e-3 with the gradients clipped to norm 10.
+enum ToyStepShapes {
+    static let categories = 4, variables = 2, dimension = 2, mixtures = 8
+    static let hidden = [64, 64]
+    static let temperature: Float = 0.02, beta: Float = 1, maxGradientNorm: Float = 10
+}
