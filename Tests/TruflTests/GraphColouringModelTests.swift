@@ -33,7 +33,7 @@ import Testing
         let batch = GraphBatch(examples: Self.examples)
         let terms = model.elbo(batch, graph: GraphStructure(batch), on: Tape(), indicator: .soft(temperature: 0.02), using: &random)
         terms.loss(reconstructionWeight: 2, nodes: batch.nodeCount).backward()
-        for p in model.parameters { #expect(p.gradient.scalars.allSatisfy { $0.isFinite }, "\(p.name)") }
+        for p in model.parameters { #expect(p.grad.scalars.allSatisfy { $0.isFinite }, "\(p.name)") }
         #expect(model.parameters.gradientNorm > 0)
     }
 
@@ -41,10 +41,23 @@ import Testing
         var random = RandomSource(seed: 4)
         let model = GraphColouringModel(kind: .trufl, size: Self.size, random: &random)
         let graphs = (0..<20).map { Self.examples[$0 % 2].graph }
-        let sampled = model.sampleColourings(graphs, decoding: .rejection(maxAttempts: 500), using: &random)
-        #expect(sampled.capped == 0)
+        let sampled = model.sampleColourings(graphs, decoding: .rejection(maxAttempts: 200), using: &random)
+        #expect(sampled.attempts.allSatisfy { (1...200).contains($0) })
+        // Only a graph that used every attempt can be capped; the others stopped at an accepted draw.
+        #expect(sampled.capped <= sampled.attempts.filter { $0 == 200 }.count)
+        #expect(sampled.capped < graphs.count)
         #expect(sampled.attempts.contains { $0 > 1 }, "the initial windows leave gaps: some draws are rejected")
-        #expect(sampled.rejectionRate > 0 && sampled.rejectionRate < 1)
+        let draws = sampled.attempts.reduce(0, +)
+        #expect(abs(sampled.rejectionRate - Double(draws - graphs.count + sampled.capped) / Double(draws)) < 1e-12)
+        // Acceptance is all nodes of a graph inside the union of the supports.
+        let batch = GraphBatch(graphs: graphs)
+        let z = model.prior.sample(graph: GraphStructure(batch), using: &random)
+        let inside = model.inSupport(z)
+        let accepted = model.acceptedGraphs(z, batch: batch)
+        for g in graphs.indices {
+            let nodes = batch.nodeOffsets[g]..<(batch.nodeOffsets[g] + batch.nodeCounts[g])
+            #expect(accepted[g] == nodes.allSatisfy { inside[$0] })
+        }
         for colouring in sampled.colourings { #expect(colouring.allSatisfy { (0..<3).contains($0) }) }
         // With a cap of one draw, a rejected graph is reported as capped.
         let once = model.sampleColourings(graphs, decoding: .rejection(maxAttempts: 1), using: &random)
