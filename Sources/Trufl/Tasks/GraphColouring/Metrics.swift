@@ -4,8 +4,11 @@ import Foundation
 public enum ColouringDecoding: Sendable {
     /// Algorithm 2: redraw a graph's z from the prior until every node's z lies in some colour's support, at most
     /// `maxAttempts` draws per graph; then the Eq. 2 decoder (hard indicator). A graph still rejected after the cap
-    /// keeps its last draw, decoded as ``ignoringTruncation``.
+    /// keeps its last draw, decoded as ``fallbackOutsideSupports``.
     case rejection(maxAttempts: Int)
+    /// One draw; a node whose z lies in some colour's support is decoded with the hard Eq. 2, a node in no support
+    /// with Eq. 2's densities without their indicators (as ``ignoringTruncation``).
+    case fallbackOutsideSupports
     /// One draw, decoded with Eq. 2 whose densities ignore the truncation: for TRUFL, each colour's q(z|k) is the
     /// truncated logistic's formula σ(z'')σ(−z'')/s·|det| without its indicator, so every z gets a colour, also a z in
     /// no support. For CatNF and Argmax this is the ordinary decoder (CatNF's supports are all of ℝᴰ; Argmax's
@@ -45,12 +48,19 @@ extension GraphColouringModel {
         return (0..<z.shape[0]).map { n in (0..<k).contains { logQ[n, $0] > -.infinity } }
     }
 
-    /// The most probable colour of each row of z under Eq. 2 (hard, or ignoring the truncation).
-    public func decode(_ z: Tensor, ignoringTruncation: Bool) -> [Int] {
+    /// The most probable colour of each row of z under Eq. 2 (hard, or ignoring the truncation, or hard where z
+    /// lies in some support and ignoring the truncation elsewhere).
+    public func decode(_ z: Tensor, ignoringTruncation: Bool, fallback: Bool = false) -> [Int] {
         let tape = Tape()
-        let logQ = (ignoringTruncation ? logDensitiesIgnoringTruncation(tape.constant(z))
-                                       : dequantiser.logDensities(tape.constant(z), indicator: .hard)).value
         let k = dequantiser.categories
+        var logQ = (ignoringTruncation ? logDensitiesIgnoringTruncation(tape.constant(z))
+                                       : dequantiser.logDensities(tape.constant(z), indicator: .hard)).value
+        if fallback && !ignoringTruncation {
+            let loose = logDensitiesIgnoringTruncation(tape.constant(z)).value
+            for n in 0..<z.shape[0] where !(0..<k).contains(where: { logQ[n, $0] > -.infinity }) {
+                for j in 0..<k { logQ.scalars[n * k + j] = loose.scalars[n * k + j] }
+            }
+        }
         let logP = marginal.logProbabilities
         return (0..<z.shape[0]).map { n in
             var best = -1
@@ -89,7 +99,7 @@ extension GraphColouringModel {
         let cap: Int
         switch decoding {
         case .rejection(let maxAttempts): cap = maxAttempts
-        case .ignoringTruncation: cap = 1
+        case .ignoringTruncation, .fallbackOutsideSupports: cap = 1
         }
         while !pending.isEmpty {
             let batch = GraphBatch(graphs: pending.map { graphs[$0] })
@@ -111,9 +121,11 @@ extension GraphColouringModel {
             switch decoding {
             case .rejection:
                 if !accepted[g] { capped += 1 }
-                return decode(draws[g]!, ignoringTruncation: !accepted[g])
+                return decode(draws[g]!, ignoringTruncation: false, fallback: !accepted[g])
             case .ignoringTruncation:
                 return decode(draws[g]!, ignoringTruncation: true)
+            case .fallbackOutsideSupports:
+                return decode(draws[g]!, ignoringTruncation: false, fallback: true)
             }
         }
         return SampledColourings(colourings: colourings, attempts: attempts,
