@@ -74,6 +74,13 @@ import Testing
         let colours = model.decode(z, ignoringTruncation: true)
         #expect(colours.allSatisfy { (0..<3).contains($0) })
         #expect(model.decode(z, ignoringTruncation: false)[0] == -1)
+        // The fallback keeps the hard decoder where z is covered and colours the rest.
+        let hard = model.decode(z, ignoringTruncation: false)
+        let fallback = model.decode(z, ignoringTruncation: false, fallback: true)
+        for n in 0..<3 {
+            #expect((0..<3).contains(fallback[n]))
+            if hard[n] >= 0 { #expect(fallback[n] == hard[n]) } else { #expect(fallback[n] == colours[n]) }
+        }
     }
 
     @Test func validityCountsMonochromaticEdges() {
