@@ -47,7 +47,9 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
 
     /// Uniform on (0, 1) in single precision, never exactly 0 or 1.
     public mutating func uniformFloat() -> Float {
-        (Float(next() >> 40) + 0.5) * 0x1p-24
+        // (2^24 − 1 + 0.5) is not a Float: it rounds up to 2^24, so the largest draw would be exactly 1
+        // (then logit(u) = +∞). That one draw becomes the largest Float below 1; every other draw is unchanged.
+        min((Float(next() >> 40) + 0.5) * 0x1p-24, Float(1).nextDown)
     }
 
     /// Standard normal (Box–Muller; one draw per call, the pair's second half discarded for simplicity).
