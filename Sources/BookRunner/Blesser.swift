@@ -18,7 +18,7 @@ public enum Blesser {
             if let target {
                 // An output that already matches (within the block's tolerance) stays byte for byte.
                 guard !OutputComparison.matches(expected: target.content, actual: actual, tolerance: tolerance) else { continue }
-                let replacement = fencedLines(actual, info: nil, openingLine: lines[target.openingLine - 1], fence: target)
+                let replacement = fencedLines(actual, openingLine: lines[target.openingLine - 1], fence: target)
                 lines.replaceSubrange((target.openingLine - 1)..<target.closingLine, with: replacement)
             } else {
                 guard !actual.isEmpty else { continue }
@@ -33,7 +33,7 @@ public enum Blesser {
     }
 
     /// Rewrites an existing block, keeping its opening line when its fence is long enough for `content`.
-    static func fencedLines(_ content: String, info: String?, openingLine: String, fence: Fence) -> [String] {
+    static func fencedLines(_ content: String, openingLine: String, fence: Fence) -> [String] {
         let prefix = continuationPrefix(fence.prefix)
         let marker = longEnoughMarker(fence.marker, for: content)
         var opening = openingLine

@@ -66,7 +66,8 @@ public enum BookRenderer {
                 lines.insert(block.fence.openingLine)
                 [block.output, block.fullOutput].compactMap { $0 }.forEach { lines.insert($0.openingLine) }
             } else if profile == "full" {
-                if let full = block.fullOutput, let quick = block.output { _ = full; lines.insert(quick.openingLine) }
+                // Under full, a block with its own `output full` shows that one instead of `output`.
+                if block.fullOutput != nil, let quick = block.output { lines.insert(quick.openingLine) }
             } else if let full = block.fullOutput {
                 lines.insert(full.openingLine)
             }

@@ -34,7 +34,7 @@ import Testing
         let q = TruncatedLogistic(m: 0.25, s: 0.5)  // the orthant z < 0
         #expect(q.logDensity(0.5) == -.infinity)
         #expect(q.logDensity(1e6) == -.infinity)
-        #expect(q.logDensity(-1e6).isFinite == false || q.logDensity(-1e6) < -1e5)
+        #expect(q.logDensity(-1e6) < -1e5)  // inside the orthant, far out: a finite log-density (a NaN fails this)
         #expect(!q.logDensity(-.infinity).isNaN && !q.logDensity(.infinity).isNaN)
         #expect(q.logDensity(-1) == Logistic.logDensity(-1) - log(0.5))
     }
