@@ -53,6 +53,18 @@ extension Tape {
                 g.scalars.withUnsafeBufferPointer { gb in
                     Tensor(shape: xv.shape) { ob in
                         let px = xb.baseAddress!, py = yb.baseAddress!, pg = gb.baseAddress!, po = ob.baseAddress!
+                        if inner == 1 {
+                            // The last axis: each row's softmax · g, eight lanes at a time.
+                            for o in 0..<outer {
+                                let yr = py[o], gr = pg[o], base = o &* n
+                                if gr == 0 || !yr.isFinite {
+                                    (po + base).initialize(repeating: 0, count: n)
+                                    continue
+                                }
+                                VectorMath.forEach(px + base, po + base, 0, n) { gr * VectorMath.exp($0 - yr) }
+                            }
+                            return
+                        }
                         for o in 0..<outer {
                             for j in 0..<n {
                                 let base = (o &* n &+ j) &* inner

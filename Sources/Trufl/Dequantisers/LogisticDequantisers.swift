@@ -41,7 +41,16 @@ public final class TRUFLDequantiser: Dequantiser {
     /// Algorithm 1's loop: z'' = g⁻¹(z, k), log q(z|k) = log f(z''; m(k), s(k)) + log|det ∂z''/∂z|, with
     /// −∞ where some z''_d lies outside (F⁻¹(m − s/2), F⁻¹(m + s/2)). Membership is tested in z against
     /// ends computed in double precision with exact complements (chapter 01), not in CDF units.
+    /// One fused tape node (``LogisticDensities``); ``logDensitiesComposed(_:indicator:)`` is the same
+    /// computation written with tape ops, kept as the reference the kernel is tested against.
     public func logDensities(_ z: Var, indicator: SupportIndicator) -> Var {
+        let tape = z.tape
+        return LogisticDensities.evaluate(z, categories: categories, flow: flow, truncation:
+            .init(mTilde: tape[mTilde], sTilde: tape[sTilde], indicator: indicator))
+    }
+
+    /// ``logDensities(_:indicator:)`` composed from tape ops, `[N, K, D]` intermediates and all.
+    func logDensitiesComposed(_ z: Var, indicator: SupportIndicator) -> Var {
         let tape = z.tape
         let (zPrime, logDet) = inverseAll(flow, z, categories)
         let m = tape[mTilde], s = tape[sTilde]
@@ -100,7 +109,13 @@ public final class CatNFDequantiser: Dequantiser {
         return applyFlow(flow, zPrime, logisticLogDensity(zPrime).sum(axis: -1), x)
     }
 
+    /// One fused tape node (``LogisticDensities``, without truncation).
     public func logDensities(_ z: Var, indicator: SupportIndicator) -> Var {
+        LogisticDensities.evaluate(z, categories: categories, flow: flow, truncation: nil)
+    }
+
+    /// ``logDensities(_:indicator:)`` composed from tape ops (the kernel's reference in the tests).
+    func logDensitiesComposed(_ z: Var) -> Var {
         let (zPrime, logDet) = inverseAll(flow, z, categories)
         return logisticLogDensity(zPrime).sum(axis: -1) + logDet
     }

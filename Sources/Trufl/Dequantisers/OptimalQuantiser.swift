@@ -50,6 +50,16 @@ extension Dequantiser {
     /// the own one included, is the softened density, so numerator and denominator stay consistent.
     public func logPosterior(_ z: Var, marginal: EmpiricalMarginal, indicator: SupportIndicator = .hard,
                              own: (x: [Int], logDensity: Var)? = nil) -> Var {
+        let logJoint = self.logJoint(z, marginal: marginal, indicator: indicator, own: own)
+        let evidence = logJoint.logSumExp(axis: -1, keepDims: true)      // log Σ_k q(z|k) P(k)
+        let covered = evidence .> -Float.infinity
+        let safeEvidence = select(covered, evidence, 0)
+        return select(covered, logJoint - safeEvidence, -Float.infinity)
+    }
+
+    /// log q(z|k) + log P(k) for every k: `[N, K]` (see ``logPosterior(_:marginal:indicator:own:)`` for `own`).
+    func logJoint(_ z: Var, marginal: EmpiricalMarginal, indicator: SupportIndicator,
+                  own: (x: [Int], logDensity: Var)?) -> Var {
         guard marginal.categories == categories else {
             fatalError("logPosterior: the marginal has \(marginal.categories) categories, the dequantiser \(categories)")
         }
@@ -61,19 +71,62 @@ extension Dequantiser {
             for (i, c) in own.x.enumerated() { isOwn[i * categories + c] = true }
             logQ = select(Mask(shape: [n, categories], values: isOwn), own.logDensity.reshaped([n, 1]), logQ)
         }
-        let tape = z.tape
-        let logJoint = logQ + tape.constant(marginal.logProbabilities)   // log q(z|k) P(k)
-        let evidence = logJoint.logSumExp(axis: -1, keepDims: true)      // log Σ_k q(z|k) P(k)
-        let covered = evidence .> -Float.infinity
-        let safeEvidence = select(covered, evidence, 0)
-        return select(covered, logJoint - safeEvidence, -Float.infinity)
+        return logQ + z.tape.constant(marginal.logProbabilities)   // log q(z|k) P(k)
     }
 
-    /// log p(x|z) of Eq. 2 for the N categories `x` at z `[N, D]`: `[N]`.
+    /// log p(x|z) of Eq. 2 for the N categories `x` at z `[N, D]`: `[N]`. The same as gathering
+    /// ``logPosterior(_:marginal:indicator:own:)`` at x, in one tape node after the densities.
     public func logLikelihood(of x: [Int], given z: Var, marginal: EmpiricalMarginal,
                               indicator: SupportIndicator = .hard, ownLogDensity: Var? = nil) -> Var {
         checkCategories(x, op: "logLikelihood")
         let own = ownLogDensity.map { (x: x, logDensity: $0) }
-        return logPosterior(z, marginal: marginal, indicator: indicator, own: own).gather(lastAxis: x)
+        return logJoint(z, marginal: marginal, indicator: indicator, own: own).logPosteriorGathered(at: x)
+    }
+}
+
+extension Var {
+    /// For a `[N, K]` log joint ℓ: ℓ[n, x_n] − logsumexp_k ℓ[n, k] per row (`[N]`), −∞ for a row that is
+    /// −∞ throughout (z in no support). Backward: g·(onehot(x_n) − softmax(ℓ[n])), zero for such rows;
+    /// the same as `logSumExp`, `select` and `gather` composed, without their `[N, K]` intermediates.
+    func logPosteriorGathered(at x: [Int]) -> Var {
+        guard shape.rank == 2, shape[0] == x.count else {
+            fatalError("logPosteriorGathered: \(shape) against \(x.count) categories")
+        }
+        let n = shape[0], k = shape[1]
+        var evidence = [Float](repeating: -.infinity, count: n)
+        var out = [Float](repeating: -.infinity, count: n)
+        value.scalars.withUnsafeBufferPointer { lb in
+            let pl = lb.baseAddress!
+            for i in 0..<n {
+                let row = pl + i * k
+                var m = -Float.infinity
+                for j in 0..<k { m = Swift.max(m, row[j]) }
+                guard m > -.infinity else { continue }
+                var total: Float = 0, j = 0
+                if m.isFinite {
+                    var lanes = SIMD8<Float>()
+                    while j + 8 <= k { lanes += VectorMath.exp(VectorMath.load(row + j) - m); j += 8 }
+                    total = lanes.sum()
+                    while j < k { total += Foundation.exp(row[j] - m); j += 1 }
+                }
+                evidence[i] = m.isFinite ? m + Foundation.log(total) : m
+                out[i] = row[x[i]] - evidence[i]
+            }
+        }
+        let logJoint = value
+        return tape.custom(inputs: [self], value: Tensor(shape: [n], scalars: out)) { g in
+            var grad = Tensor.zeros([n, k])
+            logJoint.scalars.withUnsafeBufferPointer { lb in
+                grad.scalars.withUnsafeMutableBufferPointer { gb in
+                    let pl = lb.baseAddress!, pg = gb.baseAddress!
+                    for i in 0..<n where g.scalars[i] != 0 && evidence[i].isFinite {
+                        let gi = g.scalars[i], e = evidence[i]
+                        VectorMath.forEach(pl + i * k, pg + i * k, 0, k) { -gi * VectorMath.exp($0 - e) }
+                        pg[i * k + x[i]] += gi
+                    }
+                }
+            }
+            return [grad]
+        }
     }
 }

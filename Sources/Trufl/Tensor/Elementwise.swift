@@ -152,11 +152,11 @@ extension UnaryFunction {
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int) {
         switch self {
-        case .exp: loop(x, y, lo, hi) { Foundation.exp($0) }
+        case .exp: VectorMath.forEach(x, y, lo, hi) { VectorMath.exp($0) }
         case .log: loop(x, y, lo, hi) { Foundation.log($0) }
-        case .sigmoid: loop(x, y, lo, hi) { Scalar.sigmoid($0) }
-        case .logSigmoid: loop(x, y, lo, hi) { Scalar.logSigmoid($0) }
-        case .softplus: loop(x, y, lo, hi) { Scalar.softplus($0) }
+        case .sigmoid: VectorMath.forEach(x, y, lo, hi) { VectorMath.sigmoid($0) }
+        case .logSigmoid: VectorMath.forEach(x, y, lo, hi) { VectorMath.logSigmoid($0) }
+        case .softplus: VectorMath.forEach(x, y, lo, hi) { VectorMath.softplus($0) }
         case .tanh: loop(x, y, lo, hi) { Foundation.tanh($0) }
         case .logit: loop(x, y, lo, hi) { Scalar.logit($0) }
         case .square: loop(x, y, lo, hi) { $0 * $0 }
@@ -180,11 +180,11 @@ extension UnaryFunction {
     func backward(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
                   _ out: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int) {
         switch self {
-        case .exp: loop(g, y, out, lo, hi) { $0 }
+        case .exp: VectorMath.forEach(g, y, out, lo, hi) { VectorMath.scale($0, $1) }
         case .log: loop(g, x, out, lo, hi) { 1 / $0 }
-        case .sigmoid: loop(g, y, out, lo, hi) { $0 * (1 - $0) }
-        case .logSigmoid: loop(g, x, out, lo, hi) { Scalar.sigmoid(-$0) }
-        case .softplus: loop(g, x, out, lo, hi) { Scalar.sigmoid($0) }
+        case .sigmoid: VectorMath.forEach(g, y, out, lo, hi) { VectorMath.scale($0, $1 * (1 - $1)) }
+        case .logSigmoid: VectorMath.forEach(g, x, out, lo, hi) { VectorMath.scale($0, VectorMath.sigmoid(-$1)) }
+        case .softplus: VectorMath.forEach(g, x, out, lo, hi) { VectorMath.scale($0, VectorMath.sigmoid($1)) }
         case .tanh: loop(g, y, out, lo, hi) { 1 - $0 * $0 }
         case .logit: loop(g, x, out, lo, hi) { 1 / ($0 * (1 - $0)) }
         case .square: loop(g, x, out, lo, hi) { 2 * $0 }
