@@ -53,3 +53,37 @@ enum ToyStepShapes {
     static let hidden = [64, 64]
     static let temperature: Float = 0.02, beta: Float = 1, maxGradientNorm: Float = 10
 }
+
+/// Row 6: one training step of chapter 06's graph-colouring model with TRUFL (``GraphColouringModel``), on a fixed
+/// batch of 32 graphs of exactly 20 nodes. The prior's sizes are the chapter's quick and full profiles; the step is
+/// the chapter's: the soft indicator τ = 0.02, Adam with the gradient norm clipped to 1, the reconstruction weight β
+/// at the warm-up's first step (1 + 2⁰ = 2).
+enum ColouringStepShapes {
+    static let graphs = 32, nodes = 20
+    static let quick = GraphColouringModelSize(couplings: 4, hidden: 32, graphLayers: 2, mixtures: 4)
+    static let full = GraphColouringModelSize(couplings: 4, hidden: 64, graphLayers: 3, mixtures: 4)
+    /// The chapter's learning rates for the two profiles.
+    static let quickLearningRate: Float = 2e-3, fullLearningRate: Float = 1e-3
+    static let temperature: Float = 0.02, beta: Float = 2, maxGradientNorm: Float = 1
+    /// The seed of the generator's stream for the batch (bench/pytorch/rows.py reads the batch from
+    /// `trufl-bench --colouring-batch` rather than regenerating it).
+    static let dataSeed: UInt64 = 6
+}
+
+/// Row 6's batch: 32 graphs of 20 nodes from the engine's generator (CatNF's recipe with |V| fixed at 20: edge
+/// probability in (0.1, 0.2), repaired, chromatic number 3, the exact solver's colouring), each with its colours
+/// renamed by a random permutation as chapter 06's training does. Deterministic in ``ColouringStepShapes/dataSeed``.
+func colouringStepExamples() -> [GraphColouringExample] {
+    typealias S = ColouringStepShapes
+    var random = RandomSource(seed: S.dataSeed)
+    let generator = GraphColouringGenerator(size: GraphSize(name: "bench-\(S.nodes)", nodes: S.nodes...S.nodes))
+    return (0..<S.graphs).map { _ in generator.generate(using: &random).example.withPermutedColours(using: &random) }
+}
+
+/// The batch as JSON for bench/pytorch/rows.py: per graph its node count, edges `[u, v]` (u < v, sorted) and colours.
+func colouringStepBatchJSON() -> [String: Any] {
+    ["graphs": colouringStepExamples().map { example -> [String: Any] in
+        ["nodes": example.graph.nodeCount, "edges": example.graph.edges.map { [$0.u, $0.v] },
+         "colours": example.colouring]
+    }]
+}

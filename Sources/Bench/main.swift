@@ -3,6 +3,7 @@
 //   trufl-bench --row lstm-made --repeats 5   one JSON line per sample
 //   trufl-bench --serve                       reads row names from stdin, answers one sample per line
 //   trufl-bench --list | --machine
+//   trufl-bench --colouring-batch             row 6's graphs, for bench/pytorch/rows.py
 //
 // Each sample is measured inside the process, after a warm-up that also calibrates how many iterations a
 // sample averages over (about --seconds of work), so process start-up never enters a timing.
@@ -21,6 +22,7 @@ struct TruflBench: ParsableCommand {
     @Flag(help: "Read row names from stdin, one sample each.") var serve = false
     @Flag(help: "List the rows.") var list = false
     @Flag(help: "Print the BLAS kernel and threads.") var machine = false
+    @Flag(help: "Print row 6's batch of graphs as JSON (bench/pytorch/rows.py reads it).") var colouringBatch = false
 
     mutating func run() throws {
         switch clock {
@@ -31,6 +33,7 @@ struct TruflBench: ParsableCommand {
         let runner = Runner(seconds: seconds)
         if list { rowNames.forEach { print($0) }; return }
         if machine { emit(["side": "engine", "machine": Machine.info()]); return }
+        if colouringBatch { emit(colouringStepBatchJSON()); return }
         if serve {
             emit(["side": "engine", "ready": true, "machine": Machine.info()])
             while let line = readLine() {
@@ -63,7 +66,6 @@ final class Runner {
         }
         let row = rows[name]!
         out["info"] = row.info
-        if let reason = row.pending { out["pending"] = reason; return out }
         if iterations[name] == nil {
             // Warm-up: at least 3 iterations and a third of a sample's time; the mean sets the count.
             var count = 0

@@ -27,6 +27,20 @@ import Testing
         }
     }
 
+    @Test func elboWithGivenNoiseIsTheRandomDraw() {
+        // The benchmark's fixed-noise ELBO and training's random one are the same function of the same uniforms.
+        for kind in ColouringDequantiserKind.allCases {
+            var random = RandomSource(seed: 5)
+            let model = GraphColouringModel(kind: kind, size: Self.size, random: &random)
+            let batch = GraphBatch(examples: Self.examples)
+            var a = RandomSource(seed: 6), b = RandomSource(seed: 6)
+            let drawn = model.elbo(batch, graph: GraphStructure(batch), on: Tape(), using: &a).elbo.value.scalars
+            let noise = Tensor.uniform([batch.nodeCount, kind.dimensions], using: &b)
+            let given = model.elbo(batch, graph: GraphStructure(batch), on: Tape(), noise: noise).elbo.value.scalars
+            #expect(drawn == given, "\(kind): \(drawn) vs \(given)")
+        }
+    }
+
     @Test func elboGradientsAreFinite() {
         var random = RandomSource(seed: 3)
         let model = GraphColouringModel(kind: .trufl, size: Self.size, random: &random)

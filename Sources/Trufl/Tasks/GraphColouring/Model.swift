@@ -86,9 +86,18 @@ public final class GraphColouringModel {
     /// Eq. 3 per graph with one draw z ~ q(z|x) per node; `indicator` soft only for training TRUFL.
     public func elbo(_ batch: GraphBatch, graph: GraphStructure, on tape: Tape, indicator: SupportIndicator = .hard,
                      using random: inout RandomSource) -> GraphELBOTerms {
+        // The same draw as Dequantiser.sample(_:on:using:) makes, so the random stream is unchanged.
+        elbo(batch, graph: graph, on: tape, indicator: indicator,
+             noise: Tensor.uniform([batch.nodeCount, dequantiser.dimensions], using: &random))
+    }
+
+    /// Eq. 3 per graph with the dequantiser's draw driven by `noise`, uniform u₀ ∈ (0, 1) of shape `[nodes, D]`:
+    /// with fixed noise the loss is a deterministic function of the parameters (the benchmark's training step).
+    public func elbo(_ batch: GraphBatch, graph: GraphStructure, on tape: Tape, indicator: SupportIndicator = .hard,
+                     noise: Tensor) -> GraphELBOTerms {
         let colours = batch.colours.map(Int.init)
         precondition(colours.count == batch.nodeCount, "GraphColouringModel.elbo: the batch has no colours")
-        let draw = dequantiser.sample(colours, on: tape, using: &random)
+        let draw = dequantiser.sample(colours, noise: noise, on: tape)
         let logLikelihood = dequantiser.logLikelihood(of: colours, given: draw.z, marginal: marginal,
                                                       indicator: indicator, ownLogDensity: draw.logDensity)
         let n = batch.nodeCount, g = batch.graphCount
