@@ -109,6 +109,26 @@ import Testing
         #expect(result.passed, "\(result)")
     }
 
+    /// A backward closure that captured a Var would keep its tape alive (tape → closure → Var → tape): every
+    /// training step would leak its whole graph. Checked for each dequantiser's sample and decoder.
+    @Test func tapesAreFreedAfterTheirBackward() {
+        for (name, q) in Dequantisers.all() {
+            weak var released: Tape?
+            do {
+                let tape = Tape()
+                released = tape
+                let x = [0, 1, 2, 1]
+                var random = RandomSource(seed: 3)
+                let draw = q.sample(x, on: tape, using: &random)
+                let soft = q.logLikelihood(of: x, given: draw.z, marginal: .uniform(3), indicator: .soft(temperature: 0.1))
+                let hard = q.logLikelihood(of: x, given: draw.z, marginal: .uniform(3), ownLogDensity: draw.logDensity)
+                (draw.logDensity - soft - select(hard .> -Float.infinity, hard, 0)).sum().backward()
+                q.parameters.zeroGradients()
+            }
+            #expect(released == nil, "\(name): the tape outlived its last reference")
+        }
+    }
+
     @Test func gatheredPosteriorMatchesTheComposedOps() {
         // Rows with −∞ entries, a row that is −∞ throughout, K not a multiple of eight.
         var random = RandomSource(seed: 5)

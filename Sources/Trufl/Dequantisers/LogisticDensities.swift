@@ -55,11 +55,13 @@ enum LogisticDensities {
                             z: z.value)
         let value = kernel.forward()
         let inputs = [z] + [truncation?.mTilde, truncation?.sTilde, a, b].compactMap { $0 }
+        // The backward captures plain values only: a Var (or the flow) would hold the tape, which holds this closure.
+        let (truncated, hasFlow) = (truncation != nil, flow != nil)
         return tape.custom(inputs: inputs, value: value) { g in
             let grads = kernel.backward(g)
             var out: [Tensor?] = [grads.z]
-            if truncation != nil { out += [grads.mTilde, grads.sTilde] }
-            if flow != nil { out += [grads.logScale, grads.shift] }
+            if truncated { out += [grads.mTilde, grads.sTilde] }
+            if hasFlow { out += [grads.logScale, grads.shift] }
             return out
         }
     }
