@@ -13,8 +13,13 @@ public enum MixtureOfLogistics {
         return (expanded - means) * (-logScales).exp()
     }
 
-    /// log Σ_m π_m · f((x − μ_m)/s_m)/s_m, shape `[...]`.
+    /// log Σ_m π_m · f((x − μ_m)/s_m)/s_m, shape `[...]`: one fused tape node (``MixtureDensityKernel``).
     public static func logDensity(_ x: Var, logits: Var, means: Var, logScales: Var) -> Var {
+        MixtureDensityKernel.evaluate(x, logits: logits, means: means, logScales: logScales)
+    }
+
+    /// ``logDensity(_:logits:means:logScales:)`` composed from tape ops (the fused node's reference in the tests).
+    static func logDensityComposed(_ x: Var, logits: Var, means: Var, logScales: Var) -> Var {
         let y = standardised(x, means: means, logScales: logScales)
         let last = logits.shape.rank - 1
         let components = y.logSigmoid() + (-y).logSigmoid() - logScales
