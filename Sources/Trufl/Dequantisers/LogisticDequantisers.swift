@@ -32,9 +32,7 @@ public final class TRUFLDequantiser: Dequantiser {
     /// log q(z|x) = log f(z'; m, s) (Eq. 7) − log|det ∂z/∂z'|.
     public func sample(_ x: [Int], noise: Tensor, on tape: Tape) -> DequantisedSample {
         checkCategories(x, op: "TRUFL sample")
-        let m = tape[mTilde].gather(rows: x), s = tape[sTilde].gather(rows: x)
-        let zPrime = Truncation.sample(mTilde: m, sTilde: s, noise: noise)
-        let logF = Truncation.logDensityInside(zPrime, mTilde: m, sTilde: s).sum(axis: -1)
+        let (zPrime, logF) = Truncation.sample(mTilde: tape[mTilde], sTilde: tape[sTilde], categories: x, noise: noise)
         return applyFlow(flow, zPrime, logF, x)
     }
 

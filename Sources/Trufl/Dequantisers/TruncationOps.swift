@@ -30,48 +30,81 @@ enum Truncation {
         zip(mTilde.scalars, sTilde.scalars).map { supportEnds(mTilde: Double($0), sTilde: Double($1)) }
     }
 
-    /// Eq. 6 as a custom op: z' `[N, D]` from the gathered parameters m̃, s̃ `[N, D]` and uniform noise u₀.
-    /// The value is rounded to single precision and, if rounding pushed it past an end of the support,
-    /// moved back inside by one ulp, so that a sample always lies in its own support.
-    /// Backward: ∂z'/∂θ = (1/u + 1/(1 − u))·∂u/∂θ with ∂u/∂m̃ = m(1 − m)(1 ± w) (+ for m ≤ 1/2, where c = m)
-    /// and ∂u/∂s̃ = c·w·σ(−s̃).
-    static func sample(mTilde: Var, sTilde: Var, noise: Tensor) -> Var {
+    /// Eq. 6 and Eq. 7 at the draw, as two custom ops from one pass: z' `[N, D]` for the categories `x`
+    /// (each row n uses row x_n of m̃, s̃ `[K, D]`; with `x` nil, m̃ and s̃ are `[N, D]`, one row each) driven by
+    /// uniform noise u₀ `[N, D]`, and log f(z'; m, s) summed over D, `[N]`.
+    ///
+    /// z' = log u − log(1 − u) is computed in double precision and rounded once; if rounding pushed it past an
+    /// end of the support it is moved back inside by one ulp, so that a sample always lies in its own support.
+    /// Since σ(z') = u, Eq. 7 at the draw is log u + log(1 − u) − log s, also in double precision.
+    /// Backward, per element: ∂z'/∂θ = (1/u + 1/(1 − u))·∂u/∂θ and ∂log f/∂θ = (1/u − 1/(1 − u))·∂u/∂θ − ∂log s/∂θ,
+    /// with ∂u/∂m̃ = m(1 − m)(1 ± w) (+ for m ≤ 1/2, where c = m), ∂u/∂s̃ = c·w·σ(−s̃), ∂log s/∂s̃ = σ(−s̃) and
+    /// ∂log s/∂m̃ = ∂log min(m, 1 − m)/∂m̃ (ties to m, as ``logWidth(mTilde:sTilde:)`` does); the parameters'
+    /// gradients are summed over the rows of each category.
+    static func sample(mTilde: Var, sTilde: Var, categories x: [Int]?, noise: Tensor) -> (z: Var, logDensity: Var) {
         let mt = mTilde.value, st = sTilde.value
-        guard mt.shape == st.shape, mt.shape == noise.shape else {
-            fatalError("truncated logistic sample: parameters \(mt.shape), \(st.shape) and noise \(noise.shape) differ")
+        let n = noise.shape[0], d = noise.shape.rank == 2 ? noise.shape[1] : 0
+        guard mt.shape == st.shape, mt.shape.rank == 2, mt.shape[1] == d, (x?.count ?? mt.shape[0]) == n else {
+            fatalError("truncated logistic sample: parameters \(mt.shape), \(st.shape), noise \(noise.shape) and \(x?.count ?? n) categories disagree")
         }
-        let n = noise.count
-        var value = [Float](repeating: 0, count: n)
-        var dM = [Float](repeating: 0, count: n), dS = [Float](repeating: 0, count: n)
-        for i in 0..<n {
-            let m̃ = Double(mt.scalars[i]), s̃ = Double(st.scalars[i]), u0 = Double(noise.scalars[i])
-            let w = (2 * u0 - 1) * Logistic.sigmoid(s̃)
-            let u: Double, v: Double, c: Double
-            if m̃ <= 0 {
-                c = Logistic.sigmoid(m̃)
-                u = c * (1 + w)
-                v = Logistic.sigmoid(-m̃) - c * w
-            } else {
-                c = Logistic.sigmoid(-m̃)
-                v = c * (1 - w)
-                u = Logistic.sigmoid(m̃) + c * w
+        // Per window: σ(±m̃), σ(±s̃), log s, ∂log s/∂m̃ and the support's ends.
+        struct Window { var sm = 0.0, smc = 0.0, ss = 0.0, ssc = 0.0, logWidth = 0.0, dLogWidthDM = 0.0, a = 0.0, b = 0.0 }
+        let windows = (0..<mt.count).map { i -> Window in
+            let m̃ = mt.scalars[i], s̃ = st.scalars[i]
+            var w = Window()
+            (w.sm, w.smc) = (Logistic.sigmoid(Double(m̃)), Logistic.sigmoid(-Double(m̃)))
+            (w.ss, w.ssc) = (Logistic.sigmoid(Double(s̃)), Logistic.sigmoid(-Double(s̃)))
+            let tiesToM = Scalar.logSigmoid(m̃) <= Scalar.logSigmoid(-m̃)
+            w.logWidth = Double.log(2) + Logistic.logSigmoid(tiesToM ? Double(m̃) : -Double(m̃)) + Logistic.logSigmoid(Double(s̃))
+            w.dLogWidthDM = tiesToM ? w.smc : -w.sm
+            (w.a, w.b) = supportEnds(mTilde: Double(m̃), sTilde: Double(s̃))
+            return w
+        }
+        var value = [Float](repeating: 0, count: n * d), logF = [Float](repeating: 0, count: n)
+        var dzM = value, dzS = value, dfM = value, dfS = value
+        for row in 0..<n {
+            var total = 0.0
+            for e in 0..<d {
+                let i = row * d + e, window = windows[(x?[row] ?? row) * d + e]
+                let u0 = Double(noise.scalars[i])
+                let w = (2 * u0 - 1) * window.ss
+                let lowerHalf = mt.scalars[(x?[row] ?? row) * d + e] <= 0
+                let c = lowerHalf ? window.sm : window.smc
+                let u = lowerHalf ? c * (1 + w) : window.sm + c * w
+                let v = lowerHalf ? window.smc - c * w : c * (1 - w)
+                var zf = Float(Double.log(u) - Double.log(v))
+                while Double(zf) < window.a && zf < .greatestFiniteMagnitude { zf = zf.nextUp }
+                while Double(zf) > window.b && zf > -.greatestFiniteMagnitude { zf = zf.nextDown }
+                value[i] = zf
+                total += Double.log(u) + Double.log(v) - window.logWidth
+                let duM = window.sm * window.smc * (1 + (lowerHalf ? w : -w)), duS = c * w * window.ssc
+                let (toZ, toF) = (1 / u + 1 / v, 1 / u - 1 / v)
+                (dzM[i], dzS[i]) = (Float(toZ * duM), Float(toZ * duS))
+                (dfM[i], dfS[i]) = (Float(toF * duM - window.dLogWidthDM), Float(toF * duS - window.ssc))
             }
-            let z = Double.log(u) - Double.log(v)
-            let (a, b) = supportEnds(mTilde: m̃, sTilde: s̃)
-            var zf = Float(z)
-            while Double(zf) < a && zf < .greatestFiniteMagnitude { zf = zf.nextUp }
-            while Double(zf) > b && zf > -.greatestFiniteMagnitude { zf = zf.nextDown }
-            value[i] = zf
-            let dzdu = 1 / u + 1 / v
-            let spread = Logistic.sigmoid(m̃) * Logistic.sigmoid(-m̃)
-            dM[i] = Float(dzdu * spread * (1 + (m̃ <= 0 ? w : -w)))
-            dS[i] = Float(dzdu * c * w * Logistic.sigmoid(-s̃))
+            logF[row] = Float(total)
         }
-        let dMT = Tensor(shape: mt.shape, scalars: dM), dST = Tensor(shape: st.shape, scalars: dS)
-        return mTilde.tape.custom(inputs: [mTilde, sTilde], value: Tensor(shape: mt.shape, scalars: value)) { g in
-            [Tensor.zip(g, dMT, op: "truncation") { $0 == 0 ? 0 : $0 * $1 },
-             Tensor.zip(g, dST, op: "truncation") { $0 == 0 ? 0 : $0 * $1 }]
+        let shape = mt.shape, rows = mt.shape[0]
+        /// Σ over the rows of each category of g·(∂/∂θ), g per element (`perRow` false) or per row.
+        func scatter(_ g: Tensor, _ derivative: [Float], perRow: Bool) -> Tensor {
+            var out = [Float](repeating: 0, count: rows * d)
+            for row in 0..<n {
+                let target = (x?[row] ?? row) * d
+                for e in 0..<d {
+                    let gi = g.scalars[perRow ? row : row * d + e]
+                    if gi != 0 { out[target + e] += gi * derivative[row * d + e] }
+                }
+            }
+            return Tensor(shape: shape, scalars: out)
         }
+        let tape = mTilde.tape
+        let z = tape.custom(inputs: [mTilde, sTilde], value: Tensor(shape: noise.shape, scalars: value)) { g in
+            [scatter(g, dzM, perRow: false), scatter(g, dzS, perRow: false)]
+        }
+        let logDensity = tape.custom(inputs: [mTilde, sTilde], value: Tensor(shape: [n], scalars: logF)) { g in
+            [scatter(g, dfM, perRow: true), scatter(g, dfS, perRow: true)]
+        }
+        return (z, logDensity)
     }
 
     /// log s = log 2 + log min(m, 1 − m) + log σ(s̃) (Eq. 5), elementwise.

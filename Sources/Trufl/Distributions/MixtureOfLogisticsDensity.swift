@@ -6,7 +6,8 @@ import Foundation
 ///     log p(x) = logsumexp_m (ℓ_m + c_m) − logsumexp_m ℓ_m        (ℓ the unnormalised mixture logits),
 ///
 /// the M components of an element side by side in eight-lane vectors (M ≤ 8 is one vector; more take
-/// several). Backward, with responsibilities w_m = softmax_m(ℓ_m + c_m) and weights π_m = softmax_m(ℓ_m):
+/// several). When a gradient will be wanted, the forward pass also keeps each element's derivatives per unit
+/// of incoming gradient, so the backward is one multiplication each. With responsibilities w_m = softmax_m(ℓ_m + c_m) and weights π_m = softmax_m(ℓ_m):
 /// ∂/∂ℓ_m = w_m − π_m, ∂/∂x = Σ_m w_m c′_m e^{−log s_m}, ∂/∂μ_m = −w_m c′_m e^{−log s_m},
 /// ∂/∂log s_m = −w_m (1 + c′_m y_m), where c′ = dc/dy = σ(−y) − σ(y). The composed ops stay as
 /// ``MixtureOfLogistics/logDensityComposed(_:logits:means:logScales:)``, the reference of the tests.
@@ -33,15 +34,32 @@ enum MixtureDensityKernel {
         }
     }
 
-    /// Horizontal log-sum-exp over `chunks` vectors.
-    @inline(__always) static func logSumExp(_ v: UnsafePointer<F8>, _ chunks: Int) -> Float {
+    /// The largest lane.
+    @inline(__always) static func largest(_ v: F8) -> Float {
+        let four = pointwise(v.lowHalf, v.highHalf)
+        return Swift.max(Swift.max(four[0], four[1]), Swift.max(four[2], four[3]))
+    }
+
+    @inline(__always) static func pointwise(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
+        a.replacing(with: b, where: b .> a)
+    }
+
+    /// The lane-wise maximum over `chunks` vectors and its largest lane.
+    @inline(__always) static func top(_ v: UnsafePointer<F8>, _ chunks: Int) -> Float {
         var m = v[0]
         for c in 1..<max(chunks, 1) { m = m.replacing(with: v[c], where: v[c] .> m) }
-        let top = m.max()
-        guard top.isFinite else { return top }
+        return largest(m)
+    }
+
+    /// Σ exp(v − top) over `chunks` vectors, and the exponentials themselves into `out`.
+    @inline(__always) static func sumExp(_ v: UnsafePointer<F8>, _ top: Float, _ out: UnsafeMutablePointer<F8>,
+                                         _ chunks: Int) -> Float {
         var total = F8()
-        for c in 0..<chunks { total += VectorMath.exp(v[c] - top) }
-        return top + Foundation.log(total.sum())
+        for c in 0..<chunks {
+            out[c] = VectorMath.exp(v[c] - top)
+            total += out[c]
+        }
+        return total.sum()
     }
 
     static func evaluate(_ x: Var, logits: Var, means: Var, logScales: Var) -> Var {
@@ -51,12 +69,64 @@ enum MixtureDensityKernel {
             fatalError("MixtureOfLogistics.logDensity: x \(x.shape) against parameters \(logits.shape), \(means.shape), \(logScales.shape)")
         }
         let rows = Rows(logits.value, means.value, logScales.value, rows: x.shape.elementCount, mixtures: m)
-        let xs = x.value
+        let k = rows.chunks, width = k * 8
+        let wantsGradient = [x, logits, means, logScales].contains { $0.requiresGradient }
         var out = [Float](repeating: 0, count: rows.count)
-        walk(rows, xs) { r, _, a, l, _, _ in out[r] = logSumExp(a, rows.chunks) - logSumExp(l, rows.chunks) }
-        return x.tape.custom(inputs: [x, logits, means, logScales], value: Tensor(shape: x.shape, scalars: out)) { g in
-            backward(rows, xs, g)
+        // With a gradient to come, the forward pass keeps each row's local derivatives (per unit of the
+        // incoming gradient): ∂/∂x, and ∂/∂ℓ_m, ∂/∂μ_m, ∂/∂log s_m, padded like the parameters.
+        var dx = [Float](repeating: 0, count: wantsGradient ? rows.count : 0)
+        var local = [Float](repeating: 0, count: wantsGradient ? 3 * rows.count * width : 0)
+        let scratch = UnsafeMutablePointer<F8>.allocate(capacity: 2 * k)
+        defer { scratch.deallocate() }
+        let w = scratch, pi = scratch + k
+        local.withUnsafeMutableBufferPointer { lb in
+            walk(rows, x.value) { r, y, joint, logit, slope, inverse in
+                let topJoint = top(joint, k), topLogit = top(logit, k)
+                guard topJoint.isFinite && topLogit.isFinite else {
+                    out[r] = topJoint - topLogit   // ±∞ (or NaN) as the composed ops would give
+                    return
+                }
+                let sumJoint = sumExp(joint, topJoint, w, k), sumLogit = sumExp(logit, topLogit, pi, k)
+                out[r] = (topJoint - topLogit) + Foundation.log(sumJoint / sumLogit)
+                guard wantsGradient else { return }
+                let (toW, toPi) = (1 / sumJoint, 1 / sumLogit)
+                let base = lb.baseAddress! + 3 * r * width
+                var total = F8()
+                for c in 0..<k {
+                    let wc = w[c] * toW, t = wc * slope[c] * inverse[c]
+                    total += t
+                    VectorMath.store(wc - pi[c] * toPi, base + 8 * c)
+                    VectorMath.store(-t, base + width + 8 * c)
+                    VectorMath.store(-wc * (1 + slope[c] * y[c]), base + 2 * width + 8 * c)
+                }
+                dx[r] = total.sum()
+            }
         }
+        let shape = x.shape, rowCount = rows.count
+        return x.tape.custom(inputs: [x, logits, means, logScales], value: Tensor(shape: shape, scalars: out)) { g in
+            backward(dx, local, g, shape: shape, rows: rowCount, mixtures: m, width: width)
+        }
+    }
+
+    /// The gradients: each row's stored derivatives times its incoming gradient.
+    static func backward(_ dx: [Float], _ local: [Float], _ g: Tensor, shape: Shape, rows: Int, mixtures m: Int,
+                         width: Int) -> [Tensor?] {
+        var gx = [Float](repeating: 0, count: rows)
+        var gl = [Float](repeating: 0, count: rows * m), gm = gl, gs = gl
+        for r in 0..<rows {
+            let gr = g.scalars[r]
+            guard gr != 0 else { continue }
+            gx[r] = gr * dx[r]
+            let base = 3 * r * width
+            for j in 0..<m {
+                gl[r * m + j] = gr * local[base + j]
+                gm[r * m + j] = gr * local[base + width + j]
+                gs[r * m + j] = gr * local[base + 2 * width + j]
+            }
+        }
+        let parameterShape = Shape(shape.dimensions + [m])
+        return [Tensor(shape: shape, scalars: gx), Tensor(shape: parameterShape, scalars: gl),
+                Tensor(shape: parameterShape, scalars: gm), Tensor(shape: parameterShape, scalars: gs)]
     }
 
     /// Calls `body(row, y, ℓ + c, ℓ, c′, e^{−log s})` for each row, each a pointer to `chunks` vectors.
@@ -91,31 +161,5 @@ enum MixtureDensityKernel {
                 body(r, y, joint, logit, slope, inverse)
             }
         }}}}
-    }
-
-    static func backward(_ rows: Rows, _ x: Tensor, _ g: Tensor) -> [Tensor?] {
-        let (m, k) = (rows.mixtures, rows.chunks)
-        var gx = [Float](repeating: 0, count: rows.count)
-        var gl = [Float](repeating: 0, count: rows.count * m), gm = gl, gs = gl
-        walk(rows, x) { r, y, joint, logit, slope, inverse in
-            let gr = g.scalars[r]
-            guard gr != 0 else { return }
-            let lseJoint = logSumExp(joint, k), lseLogit = logSumExp(logit, k)
-            var dx = F8()
-            for c in 0..<k {
-                let w = VectorMath.exp(joint[c] - lseJoint) * gr, pi = VectorMath.exp(logit[c] - lseLogit) * gr
-                let t = w * slope[c] * inverse[c]
-                dx += t
-                let dl = w - pi, dm = -t, ds = -w * (1 + slope[c] * y[c])
-                for j in 0..<min(8, m - c * 8) {
-                    let i = r * m + c * 8 + j
-                    (gl[i], gm[i], gs[i]) = (dl[j], dm[j], ds[j])
-                }
-            }
-            gx[r] = dx.sum()
-        }
-        let shape = Shape(x.shape.dimensions + [m])
-        return [Tensor(shape: x.shape, scalars: gx), Tensor(shape: shape, scalars: gl),
-                Tensor(shape: shape, scalars: gm), Tensor(shape: shape, scalars: gs)]
     }
 }

@@ -65,14 +65,28 @@ public final class Adam {
                 m[k].withUnsafeMutableBufferPointer { mb in
                     v[k].withUnsafeMutableBufferPointer { vb in
                         p.value.scalars.withUnsafeMutableBufferPointer { pb in
-                            var i = 0
+                            // Eight lanes at a time (the four buffers are distinct, which the compiler cannot
+                            // see), then the tail; lane for lane the same arithmetic, so the same results.
+                            let (pg, pm, pv, pp) = (gb.baseAddress!, mb.baseAddress!, vb.baseAddress!, pb.baseAddress!)
                             let n = pb.count
+                            var i = 0
+                            while i &+ 8 <= n {
+                                let g = VectorMath.load(pg + i)
+                                let mi = b1 * VectorMath.load(pm + i) + (1 - b1) * g
+                                let vi = b2 * VectorMath.load(pv + i) + (1 - b2) * g * g
+                                let update = (mi / c1) / ((vi / c2).squareRoot() + eps)
+                                let value = VectorMath.load(pp + i)
+                                VectorMath.store(mi, pm + i)
+                                VectorMath.store(vi, pv + i)
+                                VectorMath.store(value - (rate * update + decay * value), pp + i)
+                                i &+= 8
+                            }
                             while i < n {
-                                let g = gb[i]
-                                mb[i] = b1 * mb[i] + (1 - b1) * g
-                                vb[i] = b2 * vb[i] + (1 - b2) * g * g
-                                let update = (mb[i] / c1) / ((vb[i] / c2).squareRoot() + eps)
-                                pb[i] -= rate * update + decay * pb[i]
+                                let g = pg[i]
+                                pm[i] = b1 * pm[i] + (1 - b1) * g
+                                pv[i] = b2 * pv[i] + (1 - b2) * g * g
+                                let update = (pm[i] / c1) / ((pv[i] / c2).squareRoot() + eps)
+                                pp[i] -= rate * update + decay * pp[i]
                                 i &+= 1
                             }
                         }
