@@ -1,14 +1,17 @@
-/// Vectorised elementary functions, eight lanes at a time (`SIMD8<Float>`: two SSE2 registers on any
-/// x86-64), for the hot loops that would otherwise call libm once per element: the fused dequantiser
-/// densities (``LogisticDensities``) and the elementwise log-sigmoid, softplus and sigmoid of the tape.
+/// Vectorised elementary functions, eight lanes at a time (`SIMD8<Float>`: one AVX register in the default
+/// x86-64-v3 build, two SSE2 registers in the portable one), for the hot loops that would otherwise call libm
+/// once per element: the fused dequantiser and mixture densities (``LogisticDensities``,
+/// ``MixtureDensityKernel``), the decoder's log-sum-exp and the tape's exp, sigmoid, log-sigmoid and softplus.
 ///
-/// **Accuracy.** ``expNonPositive(_:)`` reduces `x = n·ln 2 + r` (Cody–Waite, `|r| ≤ ln 2 / 2`) and
-/// evaluates the degree-7 Taylor polynomial of `eʳ` (truncation below 1e-8 relative), then scales by `2ⁿ`
-/// through the exponent bits; results that would be subnormal (below e^−87.33 ≈ 1.2e-38) are 0, so
-/// log σ(+∞) = softplus(−∞) = 0 exactly. ``exp(_:)`` keeps subnormals, for the general `exp`. ``logOnePlusUnit(_:)`` computes `log(1 + e)` for
-/// `e ∈ [0, 1]` as `2·atanh(u)`, `u = e / (2 + e) ∈ [0, 1/3]`, with the odd series of atanh through u¹⁵
-/// (truncation below 2e-9 relative): no `1 + e` is ever rounded, so a tiny `e` keeps its digits, which is
-/// what `log1p` is for. `VectorMathTests` sweeps both (and the composites below) against double precision.
+/// **Accuracy.** Both exponentials reduce `x = n·ln 2 + r` (Cody–Waite, `|r| ≤ ln 2 / 2`) and evaluate the
+/// degree-7 Taylor polynomial of `eʳ` (truncation below 1e-8 relative), then scale by `2ⁿ` through the exponent
+/// bits. ``expNonPositive(_:)`` returns 0 where the result would be subnormal (below e^−87.33 ≈ 1.2e-38), so
+/// log σ(+∞) = softplus(−∞) = 0 exactly; ``exp(_:)``, the general one, keeps subnormals.
+/// ``logOnePlusUnit(_:)`` computes `log(1 + e)` for `e ∈ [0, 1]` as `2·atanh(u)`, `u = e / (2 + e) ∈ [0, 1/3]`,
+/// with the odd series of atanh through u¹⁵ (truncation below 2e-9 relative): no `1 + e` is ever rounded, so
+/// a tiny `e` keeps its digits, which is what `log1p` is for. `VectorMathTests` sweeps them (and the
+/// composites below) against double precision: within 3.6e-7 relative for exp and sigmoid, 2.5e-7 for
+/// log-sigmoid and softplus (relative to max(1, |value|)).
 enum VectorMath {
     typealias F8 = SIMD8<Float>
 
@@ -25,9 +28,9 @@ enum VectorMath {
         unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: F8.self)
     }
 
-    /// `eˣ` for `x ≤ 0` (larger `x` is not supported), flushed to 0 below −87.33 where it would be subnormal.
-    @inline(__always) static func expNonPositive(_ x0: F8) -> F8 {
-        let x = x0.replacing(with: -87, where: x0 .< -87)
+    /// The shared core of the two exponentials: `x = n·ln 2 + r` (Cody–Waite, `|r| ≤ ln 2 / 2`) and the
+    /// degree-7 Taylor polynomial of `eʳ`; returns it with `n` as an integer (x must lie in about ±150).
+    @inline(__always) static func reduced(_ x: F8) -> (polynomial: F8, n: SIMD8<Int32>) {
         let magic: Float = 12_582_912  // 1.5 · 2²³: adding it rounds to an integer kept in the low bits
         let kf = x * 1.442_695_04 + magic
         let n = kf - magic
@@ -40,32 +43,27 @@ enum VectorMath {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r + 1
-        let exponent = (unsafeBitCast(kf, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
-        return (p * unsafeBitCast(exponent, to: F8.self)).replacing(with: 0, where: x0 .< -87.33)
+        return (p, unsafeBitCast(kf, to: SIMD8<Int32>.self) &- 0x4B40_0000)
+    }
+
+    /// `2ⁿ` as a float, for `n` in −126 … 127.
+    @inline(__always) static func powerOfTwo(_ n: SIMD8<Int32>) -> F8 {
+        unsafeBitCast((n &+ 127) &<< 23, to: F8.self)
+    }
+
+    /// `eˣ` for `x ≤ 0` (larger `x` is not supported), flushed to 0 below −87.33 where it would be subnormal.
+    @inline(__always) static func expNonPositive(_ x0: F8) -> F8 {
+        let (p, n) = reduced(x0.replacing(with: -87, where: x0 .< -87))
+        return (p * powerOfTwo(n)).replacing(with: 0, where: x0 .< -87.33)
     }
 
     /// `eˣ` for every x: overflow to +∞ above ≈ 88.72, gradual underflow (subnormals) down to 0 below ≈ −103.9,
-    /// NaN for NaN. The same reduction and polynomial as ``expNonPositive(_:)``, with `2ⁿ` applied as two
-    /// factors so that neither overflows nor flushes to zero on its own.
+    /// NaN for NaN. `2ⁿ` (n in −152 … 129) is applied as two factors so that neither overflows nor flushes
+    /// to zero on its own.
     @inline(__always) static func exp(_ x0: F8) -> F8 {
-        let x = x0.replacing(with: -105, where: x0 .< -105).replacing(with: 89, where: x0 .> 89)
-        let magic: Float = 12_582_912
-        let kf = x * 1.442_695_04 + magic
-        let n = kf - magic
-        let r = (x - n * 0.693_145_751_953_125) - n * 1.428_606_765_330_187e-06
-        var p = F8(repeating: 1.0 / 5040)
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
-        let k = unsafeBitCast(kf, to: SIMD8<Int32>.self) &- 0x4B40_0000   // n, in −152 … 129
-        let half = k &>> 1
-        let first = unsafeBitCast((half &+ 127) &<< 23, to: F8.self)
-        let second = unsafeBitCast((k &- half &+ 127) &<< 23, to: F8.self)
-        return p * first * second
+        let (p, n) = reduced(x0.replacing(with: -105, where: x0 .< -105).replacing(with: 89, where: x0 .> 89))
+        let half = n &>> 1
+        return p * powerOfTwo(half) * powerOfTwo(n &- half)
     }
 
     /// `log(1 + e)` for `e ∈ [0, 1]`.
