@@ -25,9 +25,11 @@ import COpenBLAS
 /// outputs. The unfused step-by-step form stays as ``LSTM/unrolled(_:initial:)`` (the tests' reference).
 extension LSTM {
     /// The fused form of ``callAsFunction(_:initial:)``; `sequence` is `[time, batch, inputs]`, all ≥ 1
-    /// except `inputs`.
-    func fused(_ sequence: Var, initial: State?) -> (outputs: Var, final: State) {
+    /// except `inputs`. `vectorised` chooses the implementation of the recurrence (``FusedLSTMSteps``).
+    func fused(_ sequence: Var, initial: State?,
+               vectorised: Bool = FusedLSTMSteps.vectorisedByDefault) -> (outputs: Var, final: State) {
         let tape = sequence.tape
+        let vectorised = vectorised && FusedLSTMSteps.available
         let (steps, batch, inputs, hidden) = (sequence.shape[0], sequence.shape[1], self.inputs, hiddenSize)
         let gates = 4 * hidden
         if let initial {
@@ -39,8 +41,11 @@ extension LSTM {
         let x = sequence.value, wx = wxVar.value, wh = whVar.value, b = biasVar.value
         let h0 = initial?.hidden.value, c0 = initial?.cell.value
         let columns = steps * batch, block = batch * hidden
+        // DZᵀ's rows are padded: with 2048 columns (8 KB) every row of a step's block would map to the same
+        // few cache sets, and the vectorised backward reads a whole step's block per panel.
+        let dzStride = columns + 16
 
-        var z = Self.uninitialised(gates * columns)  // [time][4·hidden][batch]: pre-activations, then activations
+        var z = Self.uninitialised(gates * columns)  // [time][4·hidden][batch]: the activations
         var cells = Self.uninitialised(steps * block)  // [time][hidden][batch]
         var tanhCells = Self.uninitialised(steps * block)
         var out = Self.uninitialised(steps * block)  // [time][batch][hidden]
@@ -54,46 +59,24 @@ extension LSTM {
         wx.scalars.withUnsafeBufferPointer { wxb in
         wh.scalars.withUnsafeBufferPointer { whb in
         b.scalars.withUnsafeBufferPointer { bb in
-            let zp = zb.baseAddress!, cp = cb.baseAddress!, tp = tb.baseAddress!, op = ob.baseAddress!
-            let whT = UnsafeMutablePointer<Float>.allocate(capacity: gates * hidden)
-            let wxT = UnsafeMutablePointer<Float>.allocate(capacity: gates * inputs)
-            let hT = UnsafeMutablePointer<Float>.allocate(capacity: block)
-            defer { whT.deallocate(); wxT.deallocate(); hT.deallocate() }
-            FusedLSTMKernels.transpose(whb.baseAddress!, rows: hidden, columns: gates, inStride: gates,
-                                       into: whT, outStride: hidden)
-            if inputs > 0 {
-                FusedLSTMKernels.transpose(wxb.baseAddress!, rows: inputs, columns: gates, inStride: gates,
-                                           into: wxT, outStride: inputs)
-            }
+            let h0T = UnsafeMutablePointer<Float>.allocate(capacity: block)
+            defer { h0T.deallocate() }
             if let h0 {
                 h0.scalars.withUnsafeBufferPointer {
                     FusedLSTMKernels.transpose($0.baseAddress!, rows: batch, columns: hidden, inStride: hidden,
-                                               into: hT, outStride: batch)
+                                               into: h0T, outStride: batch)
                 }
                 c0!.scalars.withUnsafeBufferPointer {
                     FusedLSTMKernels.transpose($0.baseAddress!, rows: batch, columns: hidden, inStride: hidden,
                                                into: c0b.baseAddress!, outStride: batch)
                 }
             }
-            for t in 0..<steps {
-                let zt = zp + t * gates * batch
-                if inputs > 0 {
-                    fusedGemm(false, true, m: gates, n: batch, k: inputs, wxT, lda: inputs,
-                              xb.baseAddress! + t * batch * inputs, ldb: inputs, zt, ldc: batch, beta: 0)
-                } else {
-                    zt.update(repeating: 0, count: gates * batch)
-                }
-                if t > 0 || h0 != nil {
-                    fusedGemm(false, false, m: gates, n: batch, k: hidden, whT, lda: hidden, hT, ldb: batch,
-                              zt, ldc: batch, beta: 1)
-                }
-                FusedLSTMKernels.forwardStep(z: zt, zStride: batch, bias: bb.baseAddress!,
-                                             cPrev: UnsafePointer(t == 0 ? c0b.baseAddress! : cp + (t - 1) * block),
-                                             c: cp + t * block, tanhC: tp + t * block, h: hT,
-                                             batch: batch, hidden: hidden)
-                FusedLSTMKernels.transpose(hT, rows: hidden, columns: batch, inStride: batch,
-                                           into: op + t * block, outStride: hidden)
-            }
+            FusedLSTMSteps.forward(x: xb.baseAddress!, wx: inputs > 0 ? wxb.baseAddress! : nil, wh: whb.baseAddress!,
+                                   bias: bb.baseAddress!, h0: h0 == nil ? nil : UnsafePointer(h0T),
+                                   c0: c0b.baseAddress!, act: zb.baseAddress!, cells: cb.baseAddress!,
+                                   tanhCells: tb.baseAddress!, outputs: ob.baseAddress!,
+                                   steps: steps, batch: batch, inputs: inputs, hidden: hidden,
+                                   vectorised: vectorised)
         }}}}}}}}}
 
         let finalCellGradient = GradientSlot()
@@ -105,7 +88,7 @@ extension LSTM {
         let activations = z, cellValues = cells, tanhValues = tanhCells, hiddenValues = out, initialCell = c0T
         let outputs = tape.custom(inputs: nodeInputs, value: Tensor(shape: [steps, batch, hidden], scalars: out)) { g in
             let dcFinal = finalCellGradient.take()
-            var dz = Self.uninitialised(gates * columns)  // DZᵀ
+            var dz = Self.uninitialised(gates * dzStride)  // DZᵀ, rows dzStride apart
             var dBias = Self.uninitialised(gates)
             var dWx = Self.uninitialised(inputs * gates), dWh = Self.uninitialised(hidden * gates)
             var dX = Self.uninitialised(wantsX ? columns * inputs : 0)
@@ -136,19 +119,12 @@ extension LSTM {
                 } else {
                     dc.initialize(repeating: 0, count: block)
                 }
-                for t in stride(from: steps - 1, through: 0, by: -1) {
-                    FusedLSTMKernels.backwardStep(a: ap + t * gates * batch, aStride: batch, tanhC: tp + t * block,
-                                                  cPrev: t == 0 ? c0b.baseAddress! : cp + (t - 1) * block,
-                                                  dh: dhT + t * block, dc: dc, dz: dzp + t * batch,
-                                                  dzStride: columns, batch: batch, hidden: hidden)
-                    if t > 0 {
-                        fusedGemm(false, false, m: hidden, n: batch, k: gates, whp, lda: gates, dzp + t * batch,
-                                  ldb: columns, dhT + (t - 1) * block, ldc: batch, beta: 1)
-                    }
-                }
+                FusedLSTMSteps.backward(wh: whp, act: ap, cells: cp, tanhCells: tp, c0: c0b.baseAddress!, dh: dhT,
+                                        dc: dc, dz: dzp, dzStride: dzStride, steps: steps, batch: batch, hidden: hidden,
+                                        vectorised: vectorised)
                 if wantsH0 {
                     dh0.withUnsafeMutableBufferPointer {
-                        fusedGemm(true, true, m: batch, n: hidden, k: gates, dzp, lda: columns, whp, ldb: gates,
+                        stepGemm(true, true, m: batch, n: hidden, k: gates, dzp, lda: dzStride, whp, ldb: gates,
                                   $0.baseAddress!, ldc: hidden, beta: 0)
                     }
                 }
@@ -159,32 +135,32 @@ extension LSTM {
                 dWh.withUnsafeMutableBufferPointer { dwb in
                     let dw = dwb.baseAddress!
                     if steps > 1 {
-                        fusedGemm(true, true, m: hidden, n: gates, k: (steps - 1) * batch, ob.baseAddress!,
-                                  lda: hidden, dzp + batch, ldb: columns, dw, ldc: gates, beta: 0)
+                        stepGemm(true, true, m: hidden, n: gates, k: (steps - 1) * batch, ob.baseAddress!,
+                                  lda: hidden, dzp + batch, ldb: dzStride, dw, ldc: gates, beta: 0)
                     }
                     if let h0 {
                         h0.scalars.withUnsafeBufferPointer {
-                            fusedGemm(true, true, m: hidden, n: gates, k: batch, $0.baseAddress!, lda: hidden,
-                                      dzp, ldb: columns, dw, ldc: gates, beta: steps > 1 ? 1 : 0)
+                            stepGemm(true, true, m: hidden, n: gates, k: batch, $0.baseAddress!, lda: hidden,
+                                      dzp, ldb: dzStride, dw, ldc: gates, beta: steps > 1 ? 1 : 0)
                         }
                     } else if steps == 1 {
                         dw.update(repeating: 0, count: hidden * gates)
                     }
                 }
                 dBias.withUnsafeMutableBufferPointer { db in
-                    for r in 0..<gates { db[r] = FusedLSTMKernels.sum(dzp + r * columns, count: columns) }
+                    for r in 0..<gates { db[r] = FusedLSTMKernels.sum(dzp + r * dzStride, count: columns) }
                 }
                 guard inputs > 0 else { return }
                 x.scalars.withUnsafeBufferPointer { xb in
                     dWx.withUnsafeMutableBufferPointer {
-                        fusedGemm(true, true, m: inputs, n: gates, k: columns, xb.baseAddress!, lda: inputs,
-                                  dzp, ldb: columns, $0.baseAddress!, ldc: gates, beta: 0)
+                        stepGemm(true, true, m: inputs, n: gates, k: columns, xb.baseAddress!, lda: inputs,
+                                  dzp, ldb: dzStride, $0.baseAddress!, ldc: gates, beta: 0)
                     }
                 }
                 if wantsX {
                     wx.scalars.withUnsafeBufferPointer { wxb in
                         dX.withUnsafeMutableBufferPointer {
-                            fusedGemm(true, true, m: columns, n: inputs, k: gates, dzp, lda: columns,
+                            stepGemm(true, true, m: columns, n: inputs, k: gates, dzp, lda: dzStride,
                                       wxb.baseAddress!, ldb: gates, $0.baseAddress!, ldc: inputs, beta: 0)
                         }
                     }
@@ -221,15 +197,6 @@ extension LSTM {
     static func uninitialised(_ n: Int) -> [Float] {
         [Float](unsafeUninitializedCapacity: n) { _, count in count = n }
     }
-}
-
-/// `C = α·op(A)·op(B) + β·C` (α = 1) on row-major matrices with explicit leading dimensions.
-@inline(__always)
-private func fusedGemm(_ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int,
-                       _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-                       _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
 /// The final cell's gradient, handed from its node's backward to the sequence node's (one backward pass).

@@ -1,0 +1,270 @@
+// The fused LSTM's per-step kernels in AVX-512 (used by Sources/Trufl/Layers/FusedLSTM.swift when
+// `trufl_lstm_avx512_available()`; otherwise the engine runs its portable path: OpenBLAS per step and the
+// SIMD4 kernels of FusedLSTMKernels.swift).
+//
+// Why a hand-written product: a step's recurrent product is skinny (`[4·hidden, hidden]·[hidden, batch]`
+// with batch 32). Through sgemm, every call packs the whole weight again (1 MB for hidden 256), 128 times
+// per forward and backward, and the gate arithmetic then makes a second pass over the step's gates. Here
+// the weights are packed once per call of the layer, and each panel of the product finishes in registers
+// with the cell update (forward) or starts from the hidden state's gradient and ends with the cell's
+// backward (backward), so a step's gates never leave the cache between the product and the activations.
+//
+// Layout (the same as the portable path's): everything is unit-major, a row of `batch` floats per unit or
+// gate row; the batch runs along the 16 lanes of a vector, 32 columns (two vectors) per pass, with masked
+// loads and stores for the last columns.
+//
+// Numerics: the products accumulate with FMAs (so their rounding differs from sgemm's in the last bits);
+// the activations and the cell arithmetic perform exactly the operations of FusedLSTMKernels.swift, in the
+// same order, without contraction, so they round identically (the accuracy bounds documented and tested
+// there hold here too).
+#include "TruflKernels.h"
+
+#include <stdlib.h>  // abort
+
+#pragma clang fp contract(off)
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+int trufl_lstm_avx512_available(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0;  // OSXSAVE: xgetbv is usable
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0xE6) != 0xE6) return 0;  // the OS saves the SSE, AVX, opmask and all ZMM state
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b >> 16) & 1;  // AVX-512 F
+}
+
+#define KERNEL __attribute__((target("avx512f"))) static inline
+#define ENTRY __attribute__((target("avx512f")))
+
+typedef __m512 V;
+
+KERNEL V splat(float x) { return _mm512_set1_ps(x); }
+
+/// Lanes `column ..< column + 16` that are inside `batch`.
+KERNEL __mmask16 lanes(int column, int batch) {
+    int n = batch - column;
+    return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
+}
+
+KERNEL V load16(const float *p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
+KERNEL void store16(float *p, V v, __mmask16 m) { _mm512_mask_storeu_ps(p, m, v); }
+KERNEL V choose(__mmask16 m, V a, V b) { return _mm512_mask_blend_ps(m, b, a); }  // m ? a : b
+
+// The activations of FusedLSTMKernels.swift, sixteen lanes at a time (see there for the accuracy).
+
+/// `eˣ` for `x ≤ 0`; `x < −87` is treated as −87.
+KERNEL V exp_non_positive(V x0) {
+    V x = choose(_mm512_cmp_ps_mask(x0, splat(-87), _CMP_LT_OQ), splat(-87), x0);
+    const float magic = 12582912.0f;  // 1.5 · 2²³: adding it rounds to an integer kept in the low bits
+    V kf = x * splat(1.44269504f) + splat(magic);
+    V n = kf - splat(magic);
+    V r = (x - n * splat(0.693145751953125f)) - n * splat(1.428606765330187e-06f);
+    V p = splat(1.0f / 5040);
+    p = p * r + splat(1.0f / 720);
+    p = p * r + splat(1.0f / 120);
+    p = p * r + splat(1.0f / 24);
+    p = p * r + splat(1.0f / 6);
+    p = p * r + splat(0.5f);
+    p = p * r + splat(1);
+    p = p * r + splat(1);
+    __m512i e = _mm512_slli_epi32(
+        _mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(kf), _mm512_set1_epi32(0x4B400000)),
+                         _mm512_set1_epi32(127)), 23);
+    return p * _mm512_castsi512_ps(e);
+}
+
+KERNEL V sigmoid(V x) {
+    V minus_abs = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000)));
+    V e = exp_non_positive(minus_abs);
+    V numerator = choose(_mm512_cmp_ps_mask(x, splat(0), _CMP_LT_OQ), e, splat(1));
+    return numerator / (splat(1) + e);
+}
+
+KERNEL V tanh_(V x) {
+    V a = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(0x7FFFFFFF)));
+    V e = exp_non_positive(splat(-2) * a);
+    V far = splat(1) - (splat(2) * e) / (splat(1) + e);
+    V x2 = x * x;
+    V p = splat(-0.00023912911424355248f);
+    p = p * x2 + splat(0.000590027440945586f);
+    p = p * x2 - splat(0.0014558343870513183f);
+    p = p * x2 + splat(0.003592128036572481f);
+    p = p * x2 - splat(0.008863235529902197f);
+    p = p * x2 + splat(0.021869488536155203f);
+    p = p * x2 - splat(0.05396825396825397f);
+    p = p * x2 + splat(0.13333333333333333f);
+    p = p * x2 - splat(0.3333333333333333f);
+    V near = x + x * x2 * p;
+    V signed_far = choose(_mm512_cmp_ps_mask(x, splat(0), _CMP_LT_OQ), -far, far);
+    return choose(_mm512_cmp_ps_mask(a, splat(0.625f), _CMP_LT_OQ), near, signed_far);
+}
+
+// Forward. Packed weights: panels of two units, each `[hidden + inputs][8]` with the eight gate rows
+// (i, f, g, o) × (unit 2p, unit 2p + 1) of the stacked `[W_h; W_x]` side by side (zeros past the last unit).
+
+enum { FORWARD_UNITS = 2, FORWARD_ROWS = 4 * FORWARD_UNITS, BACKWARD_UNITS = 8 };
+
+size_t trufl_lstm_forward_packed_count(int hidden, int inputs) {
+    size_t panels = (size_t)(hidden + FORWARD_UNITS - 1) / FORWARD_UNITS;
+    return panels * (size_t)(hidden + inputs) * FORWARD_ROWS;
+}
+
+void trufl_lstm_pack_forward(const float *wh, const float *wx, int hidden, int inputs, float *packed) {
+    int k_all = hidden + inputs, gates = 4 * hidden;
+    for (int unit0 = 0; unit0 < hidden; unit0 += FORWARD_UNITS) {
+        for (int k = 0; k < k_all; k++) {
+            const float *row = k < hidden ? wh + (size_t)k * gates : wx + (size_t)(k - hidden) * gates;
+            for (int r = 0; r < FORWARD_ROWS; r++) {
+                int gate = r / FORWARD_UNITS, unit = unit0 + r % FORWARD_UNITS;
+                *packed++ = unit < hidden ? row[gate * hidden + unit] : 0;
+            }
+        }
+    }
+}
+
+ENTRY void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
+                                   const float *bias, const float *c_prev, float *act, float *c,
+                                   float *tanh_c, float *h) {
+    int k_all = hidden + inputs;
+    for (int unit0 = 0; unit0 < hidden; unit0 += FORWARD_UNITS) {
+        const float *w = packed + (size_t)(unit0 / FORWARD_UNITS) * k_all * FORWARD_ROWS;
+        int units = hidden - unit0 < FORWARD_UNITS ? hidden - unit0 : FORWARD_UNITS;
+        for (int col = 0; col < batch; col += 32) {
+            __mmask16 m[2] = {lanes(col, batch), lanes(col + 16, batch)};
+            V acc[FORWARD_ROWS][2];
+#pragma clang loop unroll(full)
+            for (int r = 0; r < FORWARD_ROWS; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+            const float *b = xh + col;
+            for (int k = 0; k < k_all; k++, b += batch) {
+                V b0 = load16(b, m[0]), b1 = load16(b + 16, m[1]);
+                const float *wk = w + (size_t)k * FORWARD_ROWS;
+#pragma clang loop unroll(full)
+                for (int r = 0; r < FORWARD_ROWS; r++) {
+                    V wr = splat(wk[r]);
+                    acc[r][0] = _mm512_fmadd_ps(wr, b0, acc[r][0]);
+                    acc[r][1] = _mm512_fmadd_ps(wr, b1, acc[r][1]);
+                }
+            }
+            // The cell update for each unit and half, as FusedLSTMKernels.cell.
+            for (int u = 0; u < units; u++) {
+                int j = unit0 + u;
+#pragma clang loop unroll(full)
+                for (int half = 0; half < 2; half++) {
+                    __mmask16 mh = m[half];
+                    if (!mh) continue;
+                    size_t at = (size_t)j * batch + col + 16 * half;
+                    V zi = acc[0 * FORWARD_UNITS + u][half] + splat(bias[j]);
+                    V zf = acc[1 * FORWARD_UNITS + u][half] + splat(bias[hidden + j]);
+                    V zg = acc[2 * FORWARD_UNITS + u][half] + splat(bias[2 * hidden + j]);
+                    V zo = acc[3 * FORWARD_UNITS + u][half] + splat(bias[3 * hidden + j]);
+                    V i = sigmoid(zi), f = sigmoid(zf), g = tanh_(zg), o = sigmoid(zo);
+                    V cv = f * load16(c_prev + at, mh) + i * g;
+                    V tc = tanh_(cv);
+                    size_t gate = (size_t)hidden * batch;
+                    store16(act + at, i, mh);
+                    store16(act + gate + at, f, mh);
+                    store16(act + 2 * gate + at, g, mh);
+                    store16(act + 3 * gate + at, o, mh);
+                    store16(c + at, cv, mh);
+                    store16(tanh_c + at, tc, mh);
+                    store16(h + at, o * tc, mh);
+                }
+            }
+        }
+    }
+}
+
+// Backward. Packed weights: panels of eight units, each `[4·hidden][8]`: `W_h[8p + u, k]` at `[k][u]`.
+
+size_t trufl_lstm_backward_packed_count(int hidden) {
+    size_t panels = (size_t)(hidden + BACKWARD_UNITS - 1) / BACKWARD_UNITS;
+    return panels * 4 * (size_t)hidden * BACKWARD_UNITS;
+}
+
+void trufl_lstm_pack_backward(const float *wh, int hidden, float *packed) {
+    int gates = 4 * hidden;
+    for (int unit0 = 0; unit0 < hidden; unit0 += BACKWARD_UNITS) {
+        for (int k = 0; k < gates; k++) {
+            for (int u = 0; u < BACKWARD_UNITS; u++) {
+                int unit = unit0 + u;
+                *packed++ = unit < hidden ? wh[(size_t)unit * gates + k] : 0;
+            }
+        }
+    }
+}
+
+ENTRY void trufl_lstm_backward_step(const float *packed, const float *dz_next, const float *dh_out,
+                                    const float *act, const float *tanh_c, const float *c_prev, float *dc,
+                                    float *dz, size_t dz_stride, int hidden, int batch) {
+    int gates = 4 * hidden;
+    size_t gate = (size_t)hidden * batch, dz_gate = (size_t)hidden * dz_stride;
+    for (int unit0 = 0; unit0 < hidden; unit0 += BACKWARD_UNITS) {
+        const float *w = packed + (size_t)(unit0 / BACKWARD_UNITS) * gates * BACKWARD_UNITS;
+        int units = hidden - unit0 < BACKWARD_UNITS ? hidden - unit0 : BACKWARD_UNITS;
+        for (int col = 0; col < batch; col += 32) {
+            __mmask16 m[2] = {lanes(col, batch), lanes(col + 16, batch)};
+            V acc[BACKWARD_UNITS][2];
+#pragma clang loop unroll(full)
+            for (int u = 0; u < BACKWARD_UNITS; u++) {
+                __mmask16 valid = u < units ? 0xFFFF : 0;
+                const float *row = dh_out + (size_t)(unit0 + (u < units ? u : 0)) * batch + col;
+                acc[u][0] = load16(row, m[0] & valid);
+                acc[u][1] = load16(row + 16, m[1] & valid);
+            }
+            if (dz_next) {
+                const float *b = dz_next + col;
+                for (int k = 0; k < gates; k++, b += dz_stride) {
+                    V b0 = load16(b, m[0]), b1 = load16(b + 16, m[1]);
+                    const float *wk = w + (size_t)k * BACKWARD_UNITS;
+#pragma clang loop unroll(full)
+                    for (int u = 0; u < BACKWARD_UNITS; u++) {
+                        V wu = splat(wk[u]);
+                        acc[u][0] = _mm512_fmadd_ps(wu, b0, acc[u][0]);
+                        acc[u][1] = _mm512_fmadd_ps(wu, b1, acc[u][1]);
+                    }
+                }
+            }
+            // The cell's backward for each unit and half, as FusedLSTMKernels.cellBackward.
+            for (int u = 0; u < units; u++) {
+#pragma clang loop unroll(full)
+                for (int half = 0; half < 2; half++) {
+                    __mmask16 mh = m[half];
+                    if (!mh) continue;
+                    size_t at = (size_t)(unit0 + u) * batch + col + 16 * half;
+                    size_t dz_at = (size_t)(unit0 + u) * dz_stride + col + 16 * half;
+                    V dh = acc[u][half];
+                    V i = load16(act + at, mh), f = load16(act + gate + at, mh);
+                    V g = load16(act + 2 * gate + at, mh), o = load16(act + 3 * gate + at, mh);
+                    V tc = load16(tanh_c + at, mh), cp = load16(c_prev + at, mh), dcv = load16(dc + at, mh);
+                    V one = splat(1);
+                    V dc_total = dcv + dh * o * (one - tc * tc);
+                    store16(dz + 3 * dz_gate + dz_at, dh * tc * (o * (one - o)), mh);
+                    store16(dz + dz_at, dc_total * g * (i * (one - i)), mh);
+                    store16(dz + dz_gate + dz_at, dc_total * cp * (f * (one - f)), mh);
+                    store16(dz + 2 * dz_gate + dz_at, dc_total * i * (one - g * g), mh);
+                    store16(dc + at, dc_total * f, mh);
+                }
+            }
+        }
+    }
+}
+
+#else  // not x86-64: no vectorised kernels; the engine uses its portable path.
+
+int trufl_lstm_avx512_available(void) { return 0; }
+size_t trufl_lstm_forward_packed_count(int hidden, int inputs) { (void)hidden; (void)inputs; return 0; }
+void trufl_lstm_pack_forward(const float *wh, const float *wx, int hidden, int inputs, float *packed) { abort(); }
+void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
+                             const float *bias, const float *c_prev, float *act, float *c, float *tanh_c,
+                             float *h) { abort(); }
+size_t trufl_lstm_backward_packed_count(int hidden) { (void)hidden; return 0; }
+void trufl_lstm_pack_backward(const float *wh, int hidden, float *packed) { abort(); }
+void trufl_lstm_backward_step(const float *packed, const float *dz_next, const float *dh_out,
+                              const float *act, const float *tanh_c, const float *c_prev, float *dc,
+                              float *dz, size_t dz_stride, int hidden, int batch) { abort(); }
+
+#endif

@@ -1,0 +1,48 @@
+// The engine's hand-vectorised kernels (AVX-512, chosen at run time): see LSTMKernels.c.
+#ifndef TRUFL_KERNELS_H
+#define TRUFL_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when this CPU and the operating system support the AVX-512 kernels below (AVX-512 F with the
+/// ZMM state enabled), else 0. The kernels must not be called when it returns 0.
+int trufl_lstm_avx512_available(void);
+
+/// Packs the forward weights for `trufl_lstm_forward_step`: `wh` is `[hidden, 4·hidden]` and `wx`
+/// `[inputs, 4·hidden]` (row-major, gates i, f, g, o); `packed` receives
+/// `trufl_lstm_forward_packed_count(hidden, inputs)` floats.
+size_t trufl_lstm_forward_packed_count(int hidden, int inputs);
+void trufl_lstm_pack_forward(const float *wh, const float *wx, int hidden, int inputs, float *packed);
+
+/// One LSTM time step, unit-major: the gates' product with `[h_{t−1}; x_t]` and the cell update fused.
+/// `xh` is `[hidden + inputs, batch]` (rows `h_{t−1}ᵀ` then `x_tᵀ`); `bias` `[4·hidden]`; `c_prev`, `c`,
+/// `tanh_c`, `h` are `[hidden, batch]` (`h` must not overlap `xh`); `act` receives the activations
+/// i, f, g, o as `[4·hidden, batch]`.
+void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
+                             const float *bias, const float *c_prev, float *act, float *c, float *tanh_c,
+                             float *h);
+
+/// Packs `wh` (`[hidden, 4·hidden]`) for `trufl_lstm_backward_step`; `packed` receives
+/// `trufl_lstm_backward_packed_count(hidden)` floats.
+size_t trufl_lstm_backward_packed_count(int hidden);
+void trufl_lstm_pack_backward(const float *wh, int hidden, float *packed);
+
+/// One step of the LSTM's backward, unit-major, fused: the hidden state's gradient
+/// `dh_t = dh_out + W_h·dz_{t+1}` (the second term only when `dz_next` is not NULL), then the cell's
+/// backward. `dh_out`, `tanh_c`, `c_prev`, `dc` are `[hidden, batch]`; `act` is the step's activations
+/// `[4·hidden, batch]`; `dz_next` and `dz` are `4·hidden` rows of `batch` floats, `dz_stride` floats apart
+/// (columns of one `[4·hidden, ·]` matrix). `dc` holds the cell's gradient on entry and the previous
+/// cell's on return.
+void trufl_lstm_backward_step(const float *packed, const float *dz_next, const float *dh_out,
+                              const float *act, const float *tanh_c, const float *c_prev, float *dc,
+                              float *dz, size_t dz_stride, int hidden, int batch);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

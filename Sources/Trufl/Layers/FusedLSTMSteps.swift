@@ -1,0 +1,128 @@
+import COpenBLAS
+import CTruflKernels
+import Glibc
+
+/// The fused LSTM's recurrence (``LSTM/callAsFunction(_:initial:)``, see `FusedLSTM.swift`): the loops over
+/// time steps, in two interchangeable implementations with the same unit-major buffers.
+///
+/// - **vectorised** (x86-64 with AVX-512, the default there): per step one call into `LSTMKernels.c`, which
+///   multiplies the gates with weights packed once per layer call and finishes each panel with the cell
+///   update (forward) or starts it from the hidden state's gradient and ends with the cell's backward.
+/// - **portable** (everywhere): per step OpenBLAS sgemms and the SIMD4 kernels of ``FusedLSTMKernels``.
+///
+/// Both compute the same operations on the activations; the products sum in different orders (last bits).
+enum FusedLSTMSteps {
+    /// Whether the vectorised kernels run by default: when this CPU has AVX-512, unless the environment
+    /// says `TRUFL_LSTM_KERNELS=portable` (for comparing the two). Tests choose per call
+    /// (``LSTM/fused(_:initial:vectorised:)``; asking for them where they are not ``available`` gets the portable path).
+    static let vectorisedByDefault: Bool = {
+        if let choice = getenv("TRUFL_LSTM_KERNELS"), String(cString: choice) == "portable" { return false }
+        return available
+    }()
+
+    /// Whether this CPU can run the vectorised kernels at all.
+    static let available = trufl_lstm_avx512_available() != 0
+
+    /// The forward over all steps. `x` is `[time][batch][inputs]`; `wx` `[inputs, 4·hidden]` (nil when
+    /// `inputs` is 0), `wh` `[hidden, 4·hidden]`, `bias` `[4·hidden]`; `h0` and `c0` the initial state
+    /// transposed, `[hidden][batch]` (`h0` nil for zeros). Writes the activations `act` `[time][4·hidden][batch]`,
+    /// the cells and their tanh `[time][hidden][batch]` and the hidden outputs `[time][batch][hidden]`.
+    static func forward(x: UnsafePointer<Float>, wx: UnsafePointer<Float>?, wh: UnsafePointer<Float>,
+                        bias: UnsafePointer<Float>, h0: UnsafePointer<Float>?, c0: UnsafePointer<Float>,
+                        act: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Float>,
+                        tanhCells: UnsafeMutablePointer<Float>, outputs: UnsafeMutablePointer<Float>,
+                        steps: Int, batch: Int, inputs: Int, hidden: Int, vectorised: Bool) {
+        let gates = 4 * hidden, block = batch * hidden
+        let stackedCount = (hidden + inputs) * batch
+        if vectorised {
+            let packed = UnsafeMutablePointer<Float>.allocate(
+                capacity: trufl_lstm_forward_packed_count(Int32(hidden), Int32(inputs)))
+            // Two `[h; x]` operands, alternating: step t reads one and writes its hidden state into the other.
+            let stacked = UnsafeMutablePointer<Float>.allocate(capacity: 2 * stackedCount)
+            defer { packed.deallocate(); stacked.deallocate() }
+            trufl_lstm_pack_forward(wh, wx ?? wh, Int32(hidden), Int32(inputs), packed)
+            if let h0 { stacked.update(from: h0, count: block) } else { stacked.update(repeating: 0, count: block) }
+            for t in 0..<steps {
+                let xh = stacked + (t % 2) * stackedCount, next = stacked + ((t + 1) % 2) * stackedCount
+                if inputs > 0 {
+                    FusedLSTMKernels.transpose(x + t * batch * inputs, rows: batch, columns: inputs, inStride: inputs,
+                                               into: xh + block, outStride: batch)
+                }
+                trufl_lstm_forward_step(packed, xh, Int32(hidden), Int32(inputs), Int32(batch), bias,
+                                        t == 0 ? c0 : UnsafePointer(cells + (t - 1) * block), act + t * gates * batch,
+                                        cells + t * block, tanhCells + t * block, next)
+                FusedLSTMKernels.transpose(next, rows: hidden, columns: batch, inStride: batch,
+                                           into: outputs + t * block, outStride: hidden)
+            }
+            return
+        }
+        let whT = UnsafeMutablePointer<Float>.allocate(capacity: gates * hidden)
+        let wxT = UnsafeMutablePointer<Float>.allocate(capacity: gates * inputs)
+        let hT = UnsafeMutablePointer<Float>.allocate(capacity: block)
+        defer { whT.deallocate(); wxT.deallocate(); hT.deallocate() }
+        FusedLSTMKernels.transpose(wh, rows: hidden, columns: gates, inStride: gates, into: whT, outStride: hidden)
+        if let wx {
+            FusedLSTMKernels.transpose(wx, rows: inputs, columns: gates, inStride: gates, into: wxT, outStride: inputs)
+        }
+        if let h0 { hT.update(from: h0, count: block) }
+        for t in 0..<steps {
+            let zt = act + t * gates * batch
+            if inputs > 0 {
+                stepGemm(false, true, m: gates, n: batch, k: inputs, wxT, lda: inputs, x + t * batch * inputs,
+                         ldb: inputs, zt, ldc: batch, beta: 0)
+            } else {
+                zt.update(repeating: 0, count: gates * batch)
+            }
+            if t > 0 || h0 != nil {
+                stepGemm(false, false, m: gates, n: batch, k: hidden, whT, lda: hidden, hT, ldb: batch,
+                         zt, ldc: batch, beta: 1)
+            }
+            FusedLSTMKernels.forwardStep(z: zt, zStride: batch, bias: bias, cPrev: t == 0 ? c0 : UnsafePointer(cells + (t - 1) * block),
+                                         c: cells + t * block, tanhC: tanhCells + t * block, h: hT,
+                                         batch: batch, hidden: hidden)
+            FusedLSTMKernels.transpose(hT, rows: hidden, columns: batch, inStride: batch,
+                                       into: outputs + t * block, outStride: hidden)
+        }
+    }
+
+    /// The backward through all steps, in reverse. `dh` is the outputs' gradient transposed,
+    /// `[time][hidden][batch]` (the portable path accumulates into it); `dc` the final cell's gradient
+    /// `[hidden][batch]` on entry, the initial cell's on return. Writes the gates' gradient `DZᵀ`:
+    /// gate row `r` of step `t` at `dz + r·dzStride + t·batch`.
+    static func backward(wh: UnsafePointer<Float>, act: UnsafePointer<Float>, cells: UnsafePointer<Float>,
+                         tanhCells: UnsafePointer<Float>, c0: UnsafePointer<Float>, dh: UnsafeMutablePointer<Float>,
+                         dc: UnsafeMutablePointer<Float>, dz: UnsafeMutablePointer<Float>, dzStride: Int,
+                         steps: Int, batch: Int, hidden: Int, vectorised: Bool) {
+        let gates = 4 * hidden, block = batch * hidden
+        if vectorised {
+            let packed = UnsafeMutablePointer<Float>.allocate(capacity: trufl_lstm_backward_packed_count(Int32(hidden)))
+            defer { packed.deallocate() }
+            trufl_lstm_pack_backward(wh, Int32(hidden), packed)
+            for t in stride(from: steps - 1, through: 0, by: -1) {
+                trufl_lstm_backward_step(packed, t == steps - 1 ? nil : UnsafePointer(dz + (t + 1) * batch),
+                                         dh + t * block, act + t * gates * batch, tanhCells + t * block,
+                                         t == 0 ? c0 : cells + (t - 1) * block, dc, dz + t * batch, dzStride,
+                                         Int32(hidden), Int32(batch))
+            }
+            return
+        }
+        for t in stride(from: steps - 1, through: 0, by: -1) {
+            FusedLSTMKernels.backwardStep(a: act + t * gates * batch, aStride: batch, tanhC: tanhCells + t * block,
+                                          cPrev: t == 0 ? c0 : cells + (t - 1) * block, dh: dh + t * block,
+                                          dc: dc, dz: dz + t * batch, dzStride: dzStride, batch: batch, hidden: hidden)
+            if t > 0 {
+                stepGemm(false, false, m: hidden, n: batch, k: gates, wh, lda: gates, dz + t * batch, ldb: dzStride,
+                         dh + (t - 1) * block, ldc: batch, beta: 1)
+            }
+        }
+    }
+}
+
+/// `C = α·op(A)·op(B) + β·C` (α = 1) on row-major matrices with explicit leading dimensions.
+@inline(__always)
+func stepGemm(_ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int,
+              _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+              _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}
