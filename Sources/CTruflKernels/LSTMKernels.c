@@ -52,6 +52,12 @@ KERNEL __mmask16 lanes(int column, int batch) {
 
 KERNEL V load16(const float *p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
 KERNEL void store16(float *p, V v, __mmask16 m) { _mm512_mask_storeu_ps(p, m, v); }
+/// The offsets of rows `column ..< column + 16` of a row-major matrix with rows `stride` floats apart.
+KERNEL __m512i row_offsets(int column, int stride) {
+    __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    return _mm512_mullo_epi32(_mm512_add_epi32(lane, _mm512_set1_epi32(column)), _mm512_set1_epi32(stride));
+}
+
 KERNEL V choose(__mmask16 m, V a, V b) { return _mm512_mask_blend_ps(m, b, a); }  // m ? a : b
 
 // The activations of FusedLSTMKernels.swift, sixteen lanes at a time (see there for the accuracy).
@@ -103,10 +109,39 @@ KERNEL V tanh_(V x) {
     return choose(_mm512_cmp_ps_mask(a, splat(0.625f), _CMP_LT_OQ), near, signed_far);
 }
 
+// The product both directions share: eight rows (weights packed `[k][8]`) times 32 columns of `b` (rows
+// `stride` apart), added to acc[row][half]. `full`, a constant where it is inlined, drops the masks.
+
+enum { PANEL_ROWS = 8 };
+
+__attribute__((target("avx512f"), always_inline)) static inline void
+panel_product(const float *w, const float *b, size_t stride, int k_count, __mmask16 m0, __mmask16 m1, int full,
+              V acc[PANEL_ROWS][2]) {
+    for (int k = 0; k < k_count; k++, b += stride, w += PANEL_ROWS) {
+        V b0 = full ? _mm512_loadu_ps(b) : load16(b, m0);
+        V b1 = full ? _mm512_loadu_ps(b + 16) : load16(b + 16, m1);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < PANEL_ROWS; r++) {
+            V wr = splat(w[r]);
+            acc[r][0] = _mm512_fmadd_ps(wr, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(wr, b1, acc[r][1]);
+        }
+    }
+}
+
+KERNEL void product(const float *w, const float *b, size_t stride, int k_count, __mmask16 m0, __mmask16 m1,
+                    V acc[PANEL_ROWS][2]) {
+    if ((m0 & m1) == 0xFFFF) {
+        panel_product(w, b, stride, k_count, m0, m1, 1, acc);
+    } else {
+        panel_product(w, b, stride, k_count, m0, m1, 0, acc);
+    }
+}
+
 // Forward. Packed weights: panels of two units, each `[hidden + inputs][8]` with the eight gate rows
 // (i, f, g, o) × (unit 2p, unit 2p + 1) of the stacked `[W_h; W_x]` side by side (zeros past the last unit).
 
-enum { FORWARD_UNITS = 2, FORWARD_ROWS = 4 * FORWARD_UNITS, BACKWARD_UNITS = 8 };
+enum { FORWARD_UNITS = PANEL_ROWS / 4, FORWARD_ROWS = PANEL_ROWS, BACKWARD_UNITS = PANEL_ROWS };
 
 size_t trufl_lstm_forward_packed_count(int hidden, int inputs) {
     size_t panels = (size_t)(hidden + FORWARD_UNITS - 1) / FORWARD_UNITS;
@@ -128,27 +163,18 @@ void trufl_lstm_pack_forward(const float *wh, const float *wx, int hidden, int i
 
 ENTRY void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
                                    const float *bias, const float *c_prev, float *act, float *c,
-                                   float *tanh_c, float *h) {
+                                   float *tanh_c, float *h, float *out) {
     int k_all = hidden + inputs;
     for (int unit0 = 0; unit0 < hidden; unit0 += FORWARD_UNITS) {
         const float *w = packed + (size_t)(unit0 / FORWARD_UNITS) * k_all * FORWARD_ROWS;
         int units = hidden - unit0 < FORWARD_UNITS ? hidden - unit0 : FORWARD_UNITS;
         for (int col = 0; col < batch; col += 32) {
             __mmask16 m[2] = {lanes(col, batch), lanes(col + 16, batch)};
+            __m512i rows[2] = {row_offsets(col, hidden), row_offsets(col + 16, hidden)};
             V acc[FORWARD_ROWS][2];
 #pragma clang loop unroll(full)
             for (int r = 0; r < FORWARD_ROWS; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
-            const float *b = xh + col;
-            for (int k = 0; k < k_all; k++, b += batch) {
-                V b0 = load16(b, m[0]), b1 = load16(b + 16, m[1]);
-                const float *wk = w + (size_t)k * FORWARD_ROWS;
-#pragma clang loop unroll(full)
-                for (int r = 0; r < FORWARD_ROWS; r++) {
-                    V wr = splat(wk[r]);
-                    acc[r][0] = _mm512_fmadd_ps(wr, b0, acc[r][0]);
-                    acc[r][1] = _mm512_fmadd_ps(wr, b1, acc[r][1]);
-                }
-            }
+            product(w, xh + col, batch, k_all, m[0], m[1], acc);
             // The cell update for each unit and half, as FusedLSTMKernels.cell.
             for (int u = 0; u < units; u++) {
                 int j = unit0 + u;
@@ -171,7 +197,9 @@ ENTRY void trufl_lstm_forward_step(const float *packed, const float *xh, int hid
                     store16(act + 3 * gate + at, o, mh);
                     store16(c + at, cv, mh);
                     store16(tanh_c + at, tc, mh);
-                    store16(h + at, o * tc, mh);
+                    V hv = o * tc;
+                    store16(h + at, hv, mh);
+                    _mm512_mask_i32scatter_ps(out + j, mh, rows[half], hv, 4);
                 }
             }
         }
@@ -207,27 +235,18 @@ ENTRY void trufl_lstm_backward_step(const float *packed, const float *dz_next, c
         int units = hidden - unit0 < BACKWARD_UNITS ? hidden - unit0 : BACKWARD_UNITS;
         for (int col = 0; col < batch; col += 32) {
             __mmask16 m[2] = {lanes(col, batch), lanes(col + 16, batch)};
+            __m512i rows[2] = {row_offsets(col, hidden), row_offsets(col + 16, hidden)};
             V acc[BACKWARD_UNITS][2];
 #pragma clang loop unroll(full)
             for (int u = 0; u < BACKWARD_UNITS; u++) {
                 __mmask16 valid = u < units ? 0xFFFF : 0;
-                const float *row = dh_out + (size_t)(unit0 + (u < units ? u : 0)) * batch + col;
-                acc[u][0] = load16(row, m[0] & valid);
-                acc[u][1] = load16(row + 16, m[1] & valid);
-            }
-            if (dz_next) {
-                const float *b = dz_next + col;
-                for (int k = 0; k < gates; k++, b += dz_stride) {
-                    V b0 = load16(b, m[0]), b1 = load16(b + 16, m[1]);
-                    const float *wk = w + (size_t)k * BACKWARD_UNITS;
+                const float *unit = dh_out + unit0 + (u < units ? u : 0);
 #pragma clang loop unroll(full)
-                    for (int u = 0; u < BACKWARD_UNITS; u++) {
-                        V wu = splat(wk[u]);
-                        acc[u][0] = _mm512_fmadd_ps(wu, b0, acc[u][0]);
-                        acc[u][1] = _mm512_fmadd_ps(wu, b1, acc[u][1]);
-                    }
+                for (int half = 0; half < 2; half++) {
+                    acc[u][half] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m[half] & valid, rows[half], unit, 4);
                 }
             }
+            if (dz_next) product(w, dz_next + col, dz_stride, gates, m[0], m[1], acc);
             // The cell's backward for each unit and half, as FusedLSTMKernels.cellBackward.
             for (int u = 0; u < units; u++) {
 #pragma clang loop unroll(full)
@@ -260,7 +279,7 @@ size_t trufl_lstm_forward_packed_count(int hidden, int inputs) { (void)hidden; (
 void trufl_lstm_pack_forward(const float *wh, const float *wx, int hidden, int inputs, float *packed) { abort(); }
 void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
                              const float *bias, const float *c_prev, float *act, float *c, float *tanh_c,
-                             float *h) { abort(); }
+                             float *h, float *out) { abort(); }
 size_t trufl_lstm_backward_packed_count(int hidden) { (void)hidden; return 0; }
 void trufl_lstm_pack_backward(const float *wh, int hidden, float *packed) { abort(); }
 void trufl_lstm_backward_step(const float *packed, const float *dz_next, const float *dh_out,

@@ -104,13 +104,8 @@ extension LSTM {
             wh.scalars.withUnsafeBufferPointer { whb in
                 let ap = ab.baseAddress!, cp = cb.baseAddress!, tp = tb.baseAddress!
                 let dzp = dzb.baseAddress!, whp = whb.baseAddress!
-                let dhT = UnsafeMutablePointer<Float>.allocate(capacity: steps * block)  // [time][hidden][batch]
                 let dc = UnsafeMutablePointer<Float>.allocate(capacity: block)
-                defer { dhT.deallocate(); dc.deallocate() }
-                for t in 0..<steps {
-                    FusedLSTMKernels.transpose(gb.baseAddress! + t * block, rows: batch, columns: hidden,
-                                               inStride: hidden, into: dhT + t * block, outStride: batch)
-                }
+                defer { dc.deallocate() }
                 if let dcFinal {
                     dcFinal.scalars.withUnsafeBufferPointer {
                         FusedLSTMKernels.transpose($0.baseAddress!, rows: batch, columns: hidden, inStride: hidden,
@@ -119,13 +114,13 @@ extension LSTM {
                 } else {
                     dc.initialize(repeating: 0, count: block)
                 }
-                FusedLSTMSteps.backward(wh: whp, act: ap, cells: cp, tanhCells: tp, c0: c0b.baseAddress!, dh: dhT,
-                                        dc: dc, dz: dzp, dzStride: dzStride, steps: steps, batch: batch, hidden: hidden,
-                                        vectorised: vectorised)
+                FusedLSTMSteps.backward(wh: whp, act: ap, cells: cp, tanhCells: tp, c0: c0b.baseAddress!,
+                                        dOutputs: gb.baseAddress!, dc: dc, dz: dzp, dzStride: dzStride,
+                                        steps: steps, batch: batch, hidden: hidden, vectorised: vectorised)
                 if wantsH0 {
                     dh0.withUnsafeMutableBufferPointer {
                         stepGemm(true, true, m: batch, n: hidden, k: gates, dzp, lda: dzStride, whp, ldb: gates,
-                                  $0.baseAddress!, ldc: hidden, beta: 0)
+                                 $0.baseAddress!, ldc: hidden, beta: 0)
                     }
                 }
                 dc0.withUnsafeMutableBufferPointer {
@@ -136,12 +131,12 @@ extension LSTM {
                     let dw = dwb.baseAddress!
                     if steps > 1 {
                         stepGemm(true, true, m: hidden, n: gates, k: (steps - 1) * batch, ob.baseAddress!,
-                                  lda: hidden, dzp + batch, ldb: dzStride, dw, ldc: gates, beta: 0)
+                                 lda: hidden, dzp + batch, ldb: dzStride, dw, ldc: gates, beta: 0)
                     }
                     if let h0 {
                         h0.scalars.withUnsafeBufferPointer {
                             stepGemm(true, true, m: hidden, n: gates, k: batch, $0.baseAddress!, lda: hidden,
-                                      dzp, ldb: dzStride, dw, ldc: gates, beta: steps > 1 ? 1 : 0)
+                                     dzp, ldb: dzStride, dw, ldc: gates, beta: steps > 1 ? 1 : 0)
                         }
                     } else if steps == 1 {
                         dw.update(repeating: 0, count: hidden * gates)
@@ -154,14 +149,14 @@ extension LSTM {
                 x.scalars.withUnsafeBufferPointer { xb in
                     dWx.withUnsafeMutableBufferPointer {
                         stepGemm(true, true, m: inputs, n: gates, k: columns, xb.baseAddress!, lda: inputs,
-                                  dzp, ldb: dzStride, $0.baseAddress!, ldc: gates, beta: 0)
+                                 dzp, ldb: dzStride, $0.baseAddress!, ldc: gates, beta: 0)
                     }
                 }
                 if wantsX {
                     wx.scalars.withUnsafeBufferPointer { wxb in
                         dX.withUnsafeMutableBufferPointer {
                             stepGemm(true, true, m: columns, n: inputs, k: gates, dzp, lda: dzStride,
-                                      wxb.baseAddress!, ldb: gates, $0.baseAddress!, ldc: inputs, beta: 0)
+                                     wxb.baseAddress!, ldb: gates, $0.baseAddress!, ldc: inputs, beta: 0)
                         }
                     }
                 }

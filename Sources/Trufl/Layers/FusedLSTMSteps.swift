@@ -50,9 +50,7 @@ enum FusedLSTMSteps {
                 }
                 trufl_lstm_forward_step(packed, xh, Int32(hidden), Int32(inputs), Int32(batch), bias,
                                         t == 0 ? c0 : UnsafePointer(cells + (t - 1) * block), act + t * gates * batch,
-                                        cells + t * block, tanhCells + t * block, next)
-                FusedLSTMKernels.transpose(next, rows: hidden, columns: batch, inStride: batch,
-                                           into: outputs + t * block, outStride: hidden)
+                                        cells + t * block, tanhCells + t * block, next, outputs + t * block)
             }
             return
         }
@@ -85,12 +83,12 @@ enum FusedLSTMSteps {
         }
     }
 
-    /// The backward through all steps, in reverse. `dh` is the outputs' gradient transposed,
-    /// `[time][hidden][batch]` (the portable path accumulates into it); `dc` the final cell's gradient
+    /// The backward through all steps, in reverse. `dOutputs` is the outputs' gradient `[time][batch][hidden]`;
+    /// `dc` the final cell's gradient
     /// `[hidden][batch]` on entry, the initial cell's on return. Writes the gates' gradient `DZᵀ`:
     /// gate row `r` of step `t` at `dz + r·dzStride + t·batch`.
     static func backward(wh: UnsafePointer<Float>, act: UnsafePointer<Float>, cells: UnsafePointer<Float>,
-                         tanhCells: UnsafePointer<Float>, c0: UnsafePointer<Float>, dh: UnsafeMutablePointer<Float>,
+                         tanhCells: UnsafePointer<Float>, c0: UnsafePointer<Float>, dOutputs: UnsafePointer<Float>,
                          dc: UnsafeMutablePointer<Float>, dz: UnsafeMutablePointer<Float>, dzStride: Int,
                          steps: Int, batch: Int, hidden: Int, vectorised: Bool) {
         let gates = 4 * hidden, block = batch * hidden
@@ -100,11 +98,17 @@ enum FusedLSTMSteps {
             trufl_lstm_pack_backward(wh, Int32(hidden), packed)
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 trufl_lstm_backward_step(packed, t == steps - 1 ? nil : UnsafePointer(dz + (t + 1) * batch),
-                                         dh + t * block, act + t * gates * batch, tanhCells + t * block,
+                                         dOutputs + t * block, act + t * gates * batch, tanhCells + t * block,
                                          t == 0 ? c0 : cells + (t - 1) * block, dc, dz + t * batch, dzStride,
                                          Int32(hidden), Int32(batch))
             }
             return
+        }
+        let dh = UnsafeMutablePointer<Float>.allocate(capacity: steps * block)  // [time][hidden][batch]
+        defer { dh.deallocate() }
+        for t in 0..<steps {
+            FusedLSTMKernels.transpose(dOutputs + t * block, rows: batch, columns: hidden, inStride: hidden,
+                                       into: dh + t * block, outStride: batch)
         }
         for t in stride(from: steps - 1, through: 0, by: -1) {
             FusedLSTMKernels.backwardStep(a: act + t * gates * batch, aStride: batch, tanhC: tanhCells + t * block,
