@@ -52,12 +52,6 @@ KERNEL __mmask16 lanes(int column, int batch) {
 
 KERNEL V load16(const float *p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
 KERNEL void store16(float *p, V v, __mmask16 m) { _mm512_mask_storeu_ps(p, m, v); }
-/// The offsets of rows `column ..< column + 16` of a row-major matrix with rows `stride` floats apart.
-KERNEL __m512i row_offsets(int column, int stride) {
-    __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-    return _mm512_mullo_epi32(_mm512_add_epi32(lane, _mm512_set1_epi32(column)), _mm512_set1_epi32(stride));
-}
-
 KERNEL V choose(__mmask16 m, V a, V b) { return _mm512_mask_blend_ps(m, b, a); }  // m ? a : b
 
 // The activations of FusedLSTMKernels.swift, sixteen lanes at a time (see there for the accuracy).
@@ -163,43 +157,48 @@ void trufl_lstm_pack_forward(const float *wh, const float *wx, int hidden, int i
 
 ENTRY void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
                                    const float *bias, const float *c_prev, float *act, float *c,
-                                   float *tanh_c, float *h, float *out) {
+                                   float *tanh_c, float *h) {
     int k_all = hidden + inputs;
     for (int unit0 = 0; unit0 < hidden; unit0 += FORWARD_UNITS) {
         const float *w = packed + (size_t)(unit0 / FORWARD_UNITS) * k_all * FORWARD_ROWS;
         int units = hidden - unit0 < FORWARD_UNITS ? hidden - unit0 : FORWARD_UNITS;
         for (int col = 0; col < batch; col += 32) {
             __mmask16 m[2] = {lanes(col, batch), lanes(col + 16, batch)};
-            __m512i rows[2] = {row_offsets(col, hidden), row_offsets(col + 16, hidden)};
             V acc[FORWARD_ROWS][2];
 #pragma clang loop unroll(full)
             for (int r = 0; r < FORWARD_ROWS; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
             product(w, xh + col, batch, k_all, m[0], m[1], acc);
-            // The cell update for each unit and half, as FusedLSTMKernels.cell.
+            // The cell update for each unit, as FusedLSTMKernels.cell; both halves side by side, so that
+            // their (long, serial) chains of activations interleave. Lanes past the batch compute garbage
+            // that is never stored.
+            size_t gate = (size_t)hidden * batch;
             for (int u = 0; u < units; u++) {
                 int j = unit0 + u;
+                size_t at = (size_t)j * batch + col;
+                V i[2], f[2], g[2], o[2], cv[2], tc[2];
+#pragma clang loop unroll(full)
+                for (int half = 0; half < 2; half++) {
+                    i[half] = sigmoid(acc[0 * FORWARD_UNITS + u][half] + splat(bias[j]));
+                    f[half] = sigmoid(acc[1 * FORWARD_UNITS + u][half] + splat(bias[hidden + j]));
+                    g[half] = tanh_(acc[2 * FORWARD_UNITS + u][half] + splat(bias[2 * hidden + j]));
+                    o[half] = sigmoid(acc[3 * FORWARD_UNITS + u][half] + splat(bias[3 * hidden + j]));
+                }
+#pragma clang loop unroll(full)
+                for (int half = 0; half < 2; half++) {
+                    cv[half] = f[half] * load16(c_prev + at + 16 * half, m[half]) + i[half] * g[half];
+                    tc[half] = tanh_(cv[half]);
+                }
 #pragma clang loop unroll(full)
                 for (int half = 0; half < 2; half++) {
                     __mmask16 mh = m[half];
-                    if (!mh) continue;
-                    size_t at = (size_t)j * batch + col + 16 * half;
-                    V zi = acc[0 * FORWARD_UNITS + u][half] + splat(bias[j]);
-                    V zf = acc[1 * FORWARD_UNITS + u][half] + splat(bias[hidden + j]);
-                    V zg = acc[2 * FORWARD_UNITS + u][half] + splat(bias[2 * hidden + j]);
-                    V zo = acc[3 * FORWARD_UNITS + u][half] + splat(bias[3 * hidden + j]);
-                    V i = sigmoid(zi), f = sigmoid(zf), g = tanh_(zg), o = sigmoid(zo);
-                    V cv = f * load16(c_prev + at, mh) + i * g;
-                    V tc = tanh_(cv);
-                    size_t gate = (size_t)hidden * batch;
-                    store16(act + at, i, mh);
-                    store16(act + gate + at, f, mh);
-                    store16(act + 2 * gate + at, g, mh);
-                    store16(act + 3 * gate + at, o, mh);
-                    store16(c + at, cv, mh);
-                    store16(tanh_c + at, tc, mh);
-                    V hv = o * tc;
-                    store16(h + at, hv, mh);
-                    _mm512_mask_i32scatter_ps(out + j, mh, rows[half], hv, 4);
+                    size_t ah = at + 16 * half;
+                    store16(act + ah, i[half], mh);
+                    store16(act + gate + ah, f[half], mh);
+                    store16(act + 2 * gate + ah, g[half], mh);
+                    store16(act + 3 * gate + ah, o[half], mh);
+                    store16(c + ah, cv[half], mh);
+                    store16(tanh_c + ah, tc[half], mh);
+                    store16(h + ah, o[half] * tc[half], mh);
                 }
             }
         }
@@ -235,16 +234,13 @@ ENTRY void trufl_lstm_backward_step(const float *packed, const float *dz_next, c
         int units = hidden - unit0 < BACKWARD_UNITS ? hidden - unit0 : BACKWARD_UNITS;
         for (int col = 0; col < batch; col += 32) {
             __mmask16 m[2] = {lanes(col, batch), lanes(col + 16, batch)};
-            __m512i rows[2] = {row_offsets(col, hidden), row_offsets(col + 16, hidden)};
             V acc[BACKWARD_UNITS][2];
 #pragma clang loop unroll(full)
             for (int u = 0; u < BACKWARD_UNITS; u++) {
                 __mmask16 valid = u < units ? 0xFFFF : 0;
-                const float *unit = dh_out + unit0 + (u < units ? u : 0);
-#pragma clang loop unroll(full)
-                for (int half = 0; half < 2; half++) {
-                    acc[u][half] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m[half] & valid, rows[half], unit, 4);
-                }
+                const float *row = dh_out + (size_t)(unit0 + (u < units ? u : 0)) * batch + col;
+                acc[u][0] = load16(row, m[0] & valid);
+                acc[u][1] = load16(row + 16, m[1] & valid);
             }
             if (dz_next) product(w, dz_next + col, dz_stride, gates, m[0], m[1], acc);
             // The cell's backward for each unit and half, as FusedLSTMKernels.cellBackward.
@@ -272,6 +268,52 @@ ENTRY void trufl_lstm_backward_step(const float *packed, const float *dz_next, c
     }
 }
 
+// Transposition in 16 × 16 tiles: 16 rows in, four rounds of in-register shuffles, 16 rows out.
+
+KERNEL void transpose16(const float *in, size_t in_stride, float *out, size_t out_stride) {
+    V r[16], t[16];
+    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(in + i * in_stride);
+    for (int i = 0; i < 8; i++) {  // pairs of rows interleaved element by element
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {  // then pairs of elements
+        __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
+        __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
+        r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+    for (int i = 0; i < 4; i++) {  // then 128-bit lanes, twice
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xdd);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xdd);
+    }
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+    }
+    for (int i = 0; i < 16; i++) _mm512_storeu_ps(out + i * out_stride, r[i]);
+}
+
+ENTRY void trufl_transpose(const float *in, int rows, int columns, size_t in_stride, float *out,
+                           size_t out_stride) {
+    int full_rows = rows & ~15, full_columns = columns & ~15;
+    for (int r = 0; r < full_rows; r += 16) {
+        for (int c = 0; c < full_columns; c += 16) {
+            transpose16(in + (size_t)r * in_stride + c, in_stride, out + (size_t)c * out_stride + r, out_stride);
+        }
+    }
+    // The edges, element by element: the last columns of every row, then the last rows.
+    for (int r = 0; r < rows; r++) {
+        for (int c = r < full_rows ? full_columns : 0; c < columns; c++) {
+            out[(size_t)c * out_stride + r] = in[(size_t)r * in_stride + c];
+        }
+    }
+}
+
 #else  // not x86-64: no vectorised kernels; the engine uses its portable path.
 
 int trufl_lstm_avx512_available(void) { return 0; }
@@ -279,7 +321,10 @@ size_t trufl_lstm_forward_packed_count(int hidden, int inputs) { (void)hidden; (
 void trufl_lstm_pack_forward(const float *wh, const float *wx, int hidden, int inputs, float *packed) { abort(); }
 void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
                              const float *bias, const float *c_prev, float *act, float *c, float *tanh_c,
-                             float *h, float *out) { abort(); }
+                             float *h) { abort(); }
+void trufl_transpose(const float *in, int rows, int columns, size_t in_stride, float *out, size_t out_stride) {
+    abort();
+}
 size_t trufl_lstm_backward_packed_count(int hidden) { (void)hidden; return 0; }
 void trufl_lstm_pack_backward(const float *wh, int hidden, float *packed) { abort(); }
 void trufl_lstm_backward_step(const float *packed, const float *dz_next, const float *dh_out,

@@ -21,10 +21,10 @@ void trufl_lstm_pack_forward(const float *wh, const float *wx, int hidden, int i
 /// One LSTM time step, unit-major: the gates' product with `[h_{t−1}; x_t]` and the cell update fused.
 /// `xh` is `[hidden + inputs, batch]` (rows `h_{t−1}ᵀ` then `x_tᵀ`); `bias` `[4·hidden]`; `c_prev`, `c`,
 /// `tanh_c`, `h` are `[hidden, batch]` (`h` must not overlap `xh`); `act` receives the activations
-/// i, f, g, o as `[4·hidden, batch]`; `out` the hidden state once more, batch-major `[batch, hidden]`.
+/// i, f, g, o as `[4·hidden, batch]`.
 void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
                              const float *bias, const float *c_prev, float *act, float *c, float *tanh_c,
-                             float *h, float *out);
+                             float *h);
 
 /// Packs `wh` (`[hidden, 4·hidden]`) for `trufl_lstm_backward_step`; `packed` receives
 /// `trufl_lstm_backward_packed_count(hidden)` floats.
@@ -33,14 +33,16 @@ void trufl_lstm_pack_backward(const float *wh, int hidden, float *packed);
 
 /// One step of the LSTM's backward, unit-major, fused: the hidden state's gradient
 /// `dh_t = dh_out + W_h·dz_{t+1}` (the second term only when `dz_next` is not NULL), then the cell's
-/// backward. `dh_out` (the gradient of the step's output) is batch-major, `[batch, hidden]`; `tanh_c`,
-/// `c_prev`, `dc` are `[hidden, batch]`; `act` is the step's activations
+/// backward. `dh_out` (the gradient of the step's output), `tanh_c`, `c_prev`, `dc` are `[hidden, batch]`; `act` is the step's activations
 /// `[4·hidden, batch]`; `dz_next` and `dz` are `4·hidden` rows of `batch` floats, `dz_stride` floats apart
 /// (columns of one `[4·hidden, ·]` matrix). `dc` holds the cell's gradient on entry and the previous
 /// cell's on return.
 void trufl_lstm_backward_step(const float *packed, const float *dz_next, const float *dh_out,
                               const float *act, const float *tanh_c, const float *c_prev, float *dc,
                               float *dz, size_t dz_stride, int hidden, int batch);
+
+/// `out[c, r] = in[r, c]` for an `[rows, columns]` matrix; rows are `in_stride` and `out_stride` floats apart.
+void trufl_transpose(const float *in, int rows, int columns, size_t in_stride, float *out, size_t out_stride);
 
 #ifdef __cplusplus
 }

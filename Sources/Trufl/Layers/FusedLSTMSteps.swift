@@ -45,12 +45,12 @@ enum FusedLSTMSteps {
             for t in 0..<steps {
                 let xh = stacked + (t % 2) * stackedCount, next = stacked + ((t + 1) % 2) * stackedCount
                 if inputs > 0 {
-                    FusedLSTMKernels.transpose(x + t * batch * inputs, rows: batch, columns: inputs, inStride: inputs,
-                                               into: xh + block, outStride: batch)
+                    trufl_transpose(x + t * batch * inputs, Int32(batch), Int32(inputs), inputs, xh + block, batch)
                 }
                 trufl_lstm_forward_step(packed, xh, Int32(hidden), Int32(inputs), Int32(batch), bias,
                                         t == 0 ? c0 : UnsafePointer(cells + (t - 1) * block), act + t * gates * batch,
-                                        cells + t * block, tanhCells + t * block, next, outputs + t * block)
+                                        cells + t * block, tanhCells + t * block, next)
+                trufl_transpose(next, Int32(hidden), Int32(batch), batch, outputs + t * block, hidden)
             }
             return
         }
@@ -94,11 +94,13 @@ enum FusedLSTMSteps {
         let gates = 4 * hidden, block = batch * hidden
         if vectorised {
             let packed = UnsafeMutablePointer<Float>.allocate(capacity: trufl_lstm_backward_packed_count(Int32(hidden)))
-            defer { packed.deallocate() }
+            let dhStep = UnsafeMutablePointer<Float>.allocate(capacity: block)  // the step's dOutputs, [hidden][batch]
+            defer { packed.deallocate(); dhStep.deallocate() }
             trufl_lstm_pack_backward(wh, Int32(hidden), packed)
             for t in stride(from: steps - 1, through: 0, by: -1) {
-                trufl_lstm_backward_step(packed, t == steps - 1 ? nil : UnsafePointer(dz + (t + 1) * batch),
-                                         dOutputs + t * block, act + t * gates * batch, tanhCells + t * block,
+                trufl_transpose(dOutputs + t * block, Int32(batch), Int32(hidden), hidden, dhStep, batch)
+                trufl_lstm_backward_step(packed, t == steps - 1 ? nil : UnsafePointer(dz + (t + 1) * batch), dhStep,
+                                         act + t * gates * batch, tanhCells + t * block,
                                          t == 0 ? c0 : cells + (t - 1) * block, dc, dz + t * batch, dzStride,
                                          Int32(hidden), Int32(batch))
             }
