@@ -79,9 +79,11 @@ import Testing
     }
 
     /// Batches that fill the vectorised kernels' 16-lane vectors, pass over them (two passes of 32 columns
-    /// with a tail) and hidden sizes that leave their unit panels part-empty.
+    /// with a tail) and hidden sizes that leave their unit panels part-empty; sizes with whole 16 × 16
+    /// transposition tiles and edges.
     @Test func matchesUnrolledVectorShapes() {
         Self.compare(steps: 5, batch: 32, inputs: 6, hidden: 16, withInitial: true, seed: 180)
+        Self.compare(steps: 3, batch: 33, inputs: 18, hidden: 21, withInitial: true, seed: 183)
         Self.compare(steps: 4, batch: 37, inputs: 5, hidden: 11, withInitial: true, seed: 185)
         Self.compare(steps: 3, batch: 16, inputs: 1, hidden: 9, withInitial: false, seed: 190)
     }
