@@ -132,21 +132,24 @@ KERNEL void product(const float *w, const float *b, size_t stride, int k_count, 
     }
 }
 
-// Forward. Packed weights: panels of two units, each `[hidden + inputs][8]` with the eight gate rows
-// (i, f, g, o) × (unit 2p, unit 2p + 1) of the stacked `[W_h; W_x]` side by side (zeros past the last unit).
+// Forward. Packed weights: panels of two units, each `[hidden + inputs + 1][8]` with the eight gate rows
+// (i, f, g, o) × (unit 2p, unit 2p + 1) of the stacked `[W_h; W_x; bias]` side by side (zeros past the last
+// unit). The bias is the product's last term, with the operand's row of ones: `acc + 1·b` is `acc + b`.
 
 enum { FORWARD_UNITS = PANEL_ROWS / 4, FORWARD_ROWS = PANEL_ROWS, BACKWARD_UNITS = PANEL_ROWS };
 
 size_t trufl_lstm_forward_packed_count(int hidden, int inputs) {
     size_t panels = (size_t)(hidden + FORWARD_UNITS - 1) / FORWARD_UNITS;
-    return panels * (size_t)(hidden + inputs) * FORWARD_ROWS;
+    return panels * (size_t)(hidden + inputs + 1) * FORWARD_ROWS;
 }
 
-void trufl_lstm_pack_forward(const float *wh, const float *wx, int hidden, int inputs, float *packed) {
-    int k_all = hidden + inputs, gates = 4 * hidden;
+void trufl_lstm_pack_forward(const float *wh, const float *wx, const float *bias, int hidden, int inputs,
+                             float *packed) {
+    int k_all = hidden + inputs + 1, gates = 4 * hidden;
     for (int unit0 = 0; unit0 < hidden; unit0 += FORWARD_UNITS) {
         for (int k = 0; k < k_all; k++) {
-            const float *row = k < hidden ? wh + (size_t)k * gates : wx + (size_t)(k - hidden) * gates;
+            const float *row = k < hidden ? wh + (size_t)k * gates
+                : k < hidden + inputs ? wx + (size_t)(k - hidden) * gates : bias;
             for (int r = 0; r < FORWARD_ROWS; r++) {
                 int gate = r / FORWARD_UNITS, unit = unit0 + r % FORWARD_UNITS;
                 *packed++ = unit < hidden ? row[gate * hidden + unit] : 0;
@@ -156,9 +159,8 @@ void trufl_lstm_pack_forward(const float *wh, const float *wx, int hidden, int i
 }
 
 ENTRY void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
-                                   const float *bias, const float *c_prev, float *act, float *c,
-                                   float *tanh_c, float *h) {
-    int k_all = hidden + inputs;
+                                   const float *c_prev, float *act, float *c, float *tanh_c, float *h) {
+    int k_all = hidden + inputs + 1;
     for (int unit0 = 0; unit0 < hidden; unit0 += FORWARD_UNITS) {
         const float *w = packed + (size_t)(unit0 / FORWARD_UNITS) * k_all * FORWARD_ROWS;
         int units = hidden - unit0 < FORWARD_UNITS ? hidden - unit0 : FORWARD_UNITS;
@@ -178,10 +180,10 @@ ENTRY void trufl_lstm_forward_step(const float *packed, const float *xh, int hid
                 V i[2], f[2], g[2], o[2], cv[2], tc[2];
 #pragma clang loop unroll(full)
                 for (int half = 0; half < 2; half++) {
-                    i[half] = sigmoid(acc[0 * FORWARD_UNITS + u][half] + splat(bias[j]));
-                    f[half] = sigmoid(acc[1 * FORWARD_UNITS + u][half] + splat(bias[hidden + j]));
-                    g[half] = tanh_(acc[2 * FORWARD_UNITS + u][half] + splat(bias[2 * hidden + j]));
-                    o[half] = sigmoid(acc[3 * FORWARD_UNITS + u][half] + splat(bias[3 * hidden + j]));
+                    i[half] = sigmoid(acc[0 * FORWARD_UNITS + u][half]);
+                    f[half] = sigmoid(acc[1 * FORWARD_UNITS + u][half]);
+                    g[half] = tanh_(acc[2 * FORWARD_UNITS + u][half]);
+                    o[half] = sigmoid(acc[3 * FORWARD_UNITS + u][half]);
                 }
 #pragma clang loop unroll(full)
                 for (int half = 0; half < 2; half++) {
@@ -318,10 +320,10 @@ ENTRY void trufl_transpose(const float *in, int rows, int columns, size_t in_str
 
 int trufl_lstm_avx512_available(void) { return 0; }
 size_t trufl_lstm_forward_packed_count(int hidden, int inputs) { (void)hidden; (void)inputs; return 0; }
-void trufl_lstm_pack_forward(const float *wh, const float *wx, int hidden, int inputs, float *packed) { abort(); }
+void trufl_lstm_pack_forward(const float *wh, const float *wx, const float *bias, int hidden, int inputs,
+                             float *packed) { abort(); }
 void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
-                             const float *bias, const float *c_prev, float *act, float *c, float *tanh_c,
-                             float *h) { abort(); }
+                             const float *c_prev, float *act, float *c, float *tanh_c, float *h) { abort(); }
 void trufl_transpose(const float *in, int rows, int columns, size_t in_stride, float *out, size_t out_stride) {
     abort();
 }

@@ -12,19 +12,19 @@ extern "C" {
 /// ZMM state enabled), else 0. The kernels must not be called when it returns 0.
 int trufl_lstm_avx512_available(void);
 
-/// Packs the forward weights for `trufl_lstm_forward_step`: `wh` is `[hidden, 4·hidden]` and `wx`
-/// `[inputs, 4·hidden]` (row-major, gates i, f, g, o); `packed` receives
+/// Packs the forward weights for `trufl_lstm_forward_step`: `wh` is `[hidden, 4·hidden]`, `wx`
+/// `[inputs, 4·hidden]` (row-major, gates i, f, g, o) and `bias` `[4·hidden]`; `packed` receives
 /// `trufl_lstm_forward_packed_count(hidden, inputs)` floats.
 size_t trufl_lstm_forward_packed_count(int hidden, int inputs);
-void trufl_lstm_pack_forward(const float *wh, const float *wx, int hidden, int inputs, float *packed);
+void trufl_lstm_pack_forward(const float *wh, const float *wx, const float *bias, int hidden, int inputs,
+                             float *packed);
 
-/// One LSTM time step, unit-major: the gates' product with `[h_{t−1}; x_t]` and the cell update fused.
-/// `xh` is `[hidden + inputs, batch]` (rows `h_{t−1}ᵀ` then `x_tᵀ`); `bias` `[4·hidden]`; `c_prev`, `c`,
-/// `tanh_c`, `h` are `[hidden, batch]` (`h` must not overlap `xh`); `act` receives the activations
+/// One LSTM time step, unit-major: the gates' product with `[h_{t−1}; x_t; 1]` and the cell update fused.
+/// `xh` is that operand, `[hidden + inputs + 1, batch]` (`h_{t−1}ᵀ`, `x_tᵀ`, ones); `c_prev`, `c`,
+/// `tanh_c` and `h` (`h_t`, not overlapping `xh`) are `[hidden, batch]`; `act` receives the activations
 /// i, f, g, o as `[4·hidden, batch]`.
 void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
-                             const float *bias, const float *c_prev, float *act, float *c, float *tanh_c,
-                             float *h);
+                             const float *c_prev, float *act, float *c, float *tanh_c, float *h);
 
 /// Packs `wh` (`[hidden, 4·hidden]`) for `trufl_lstm_backward_step`; `packed` receives
 /// `trufl_lstm_backward_packed_count(hidden)` floats.

@@ -40,10 +40,8 @@ extension LSTM {
         let wxVar = tape[inputWeight], whVar = tape[hiddenWeight], biasVar = tape[bias]
         let x = sequence.value, wx = wxVar.value, wh = whVar.value, b = biasVar.value
         let h0 = initial?.hidden.value, c0 = initial?.cell.value
-        let columns = steps * batch, block = batch * hidden
-        // DZᵀ's rows are padded: with 2048 columns (8 KB) every row of a step's block would map to the same
-        // few cache sets, and the vectorised backward reads a whole step's block per panel.
-        let dzStride = columns + 16
+        let shape = FusedLSTMShape(steps: steps, batch: batch, inputs: inputs, hidden: hidden)
+        let columns = shape.columns, block = shape.block
 
         var z = Self.uninitialised(gates * columns)  // [time][4·hidden][batch]: the activations
         var cells = Self.uninitialised(steps * block)  // [time][hidden][batch]
@@ -71,12 +69,10 @@ extension LSTM {
                                                into: c0b.baseAddress!, outStride: batch)
                 }
             }
-            FusedLSTMSteps.forward(x: xb.baseAddress!, wx: inputs > 0 ? wxb.baseAddress! : nil, wh: whb.baseAddress!,
-                                   bias: bb.baseAddress!, h0: h0 == nil ? nil : UnsafePointer(h0T),
+            FusedLSTMSteps.forward(shape, x: inputs > 0 ? xb.baseAddress! : nil, wx: inputs > 0 ? wxb.baseAddress! : nil,
+                                   wh: whb.baseAddress!, bias: bb.baseAddress!, h0: h0 == nil ? nil : UnsafePointer(h0T),
                                    c0: c0b.baseAddress!, act: zb.baseAddress!, cells: cb.baseAddress!,
-                                   tanhCells: tb.baseAddress!, outputs: ob.baseAddress!,
-                                   steps: steps, batch: batch, inputs: inputs, hidden: hidden,
-                                   vectorised: vectorised)
+                                   tanhCells: tb.baseAddress!, outputs: ob.baseAddress!, vectorised: vectorised)
         }}}}}}}}}
 
         let finalCellGradient = GradientSlot()
@@ -88,7 +84,7 @@ extension LSTM {
         let activations = z, cellValues = cells, tanhValues = tanhCells, hiddenValues = out, initialCell = c0T
         let outputs = tape.custom(inputs: nodeInputs, value: Tensor(shape: [steps, batch, hidden], scalars: out)) { g in
             let dcFinal = finalCellGradient.take()
-            var dz = Self.uninitialised(gates * dzStride)  // DZᵀ, rows dzStride apart
+            var dz = Self.uninitialised(gates * shape.dzStride)  // DZᵀ, rows dzStride apart
             var dBias = Self.uninitialised(gates)
             var dWx = Self.uninitialised(inputs * gates), dWh = Self.uninitialised(hidden * gates)
             var dX = Self.uninitialised(wantsX ? columns * inputs : 0)
@@ -114,12 +110,11 @@ extension LSTM {
                 } else {
                     dc.initialize(repeating: 0, count: block)
                 }
-                FusedLSTMSteps.backward(wh: whp, act: ap, cells: cp, tanhCells: tp, c0: c0b.baseAddress!,
-                                        dOutputs: gb.baseAddress!, dc: dc, dz: dzp, dzStride: dzStride,
-                                        steps: steps, batch: batch, hidden: hidden, vectorised: vectorised)
+                FusedLSTMSteps.backward(shape, wh: whp, act: ap, cells: cp, tanhCells: tp, c0: c0b.baseAddress!,
+                                        dOutputs: gb.baseAddress!, dc: dc, dz: dzp, vectorised: vectorised)
                 if wantsH0 {
                     dh0.withUnsafeMutableBufferPointer {
-                        stepGemm(true, true, m: batch, n: hidden, k: gates, dzp, lda: dzStride, whp, ldb: gates,
+                        stepGemm(true, true, m: batch, n: hidden, k: gates, dzp, lda: shape.dzStride, whp, ldb: gates,
                                  $0.baseAddress!, ldc: hidden, beta: 0)
                     }
                 }
@@ -127,35 +122,19 @@ extension LSTM {
                     FusedLSTMKernels.transpose(dc, rows: hidden, columns: batch, inStride: batch,
                                                into: $0.baseAddress!, outStride: hidden)
                 }
-                dWh.withUnsafeMutableBufferPointer { dwb in
-                    let dw = dwb.baseAddress!
-                    if steps > 1 {
-                        stepGemm(true, true, m: hidden, n: gates, k: (steps - 1) * batch, ob.baseAddress!,
-                                 lda: hidden, dzp + batch, ldb: dzStride, dw, ldc: gates, beta: 0)
-                    }
-                    if let h0 {
-                        h0.scalars.withUnsafeBufferPointer {
-                            stepGemm(true, true, m: hidden, n: gates, k: batch, $0.baseAddress!, lda: hidden,
-                                     dzp, ldb: dzStride, dw, ldc: gates, beta: steps > 1 ? 1 : 0)
-                        }
-                    } else if steps == 1 {
-                        dw.update(repeating: 0, count: hidden * gates)
-                    }
-                }
-                dBias.withUnsafeMutableBufferPointer { db in
-                    for r in 0..<gates { db[r] = FusedLSTMKernels.sum(dzp + r * dzStride, count: columns) }
-                }
-                guard inputs > 0 else { return }
+                (h0?.scalars ?? []).withUnsafeBufferPointer { h0b in
                 x.scalars.withUnsafeBufferPointer { xb in
-                    dWx.withUnsafeMutableBufferPointer {
-                        stepGemm(true, true, m: inputs, n: gates, k: columns, xb.baseAddress!, lda: inputs,
-                                 dzp, ldb: dzStride, $0.baseAddress!, ldc: gates, beta: 0)
-                    }
-                }
-                if wantsX {
+                dWh.withUnsafeMutableBufferPointer { dwh in
+                dWx.withUnsafeMutableBufferPointer { dwx in
+                dBias.withUnsafeMutableBufferPointer { db in
+                    FusedLSTMSteps.weightGradients(shape, outputs: ob.baseAddress!, h0: h0 == nil ? nil : h0b.baseAddress!,
+                                                   x: inputs > 0 ? xb.baseAddress! : nil, dz: dzp, dWh: dwh.baseAddress!,
+                                                   dWx: inputs > 0 ? dwx.baseAddress! : nil, dBias: db.baseAddress!)
+                }}}}}
+                if wantsX && inputs > 0 {
                     wx.scalars.withUnsafeBufferPointer { wxb in
                         dX.withUnsafeMutableBufferPointer {
-                            stepGemm(true, true, m: columns, n: inputs, k: gates, dzp, lda: dzStride,
+                            stepGemm(true, true, m: columns, n: inputs, k: gates, dzp, lda: shape.dzStride,
                                      wxb.baseAddress!, ldb: gates, $0.baseAddress!, ldc: inputs, beta: 0)
                         }
                     }
