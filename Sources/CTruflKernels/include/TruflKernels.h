@@ -41,6 +41,9 @@ void trufl_lstm_backward_step(const float *packed, const float *dz_next, const f
                               const float *act, const float *tanh_c, const float *c_prev, float *dc,
                               float *dz, size_t dz_stride, int hidden, int batch);
 
+/// The kernels' sigmoid and tanh of `n` values (for tests of their accuracy).
+void trufl_lstm_activations(const float *x, size_t n, float *sigmoid_out, float *tanh_out);
+
 /// `out[c, r] = in[r, c]` for an `[rows, columns]` matrix; rows are `in_stride` and `out_stride` floats apart.
 void trufl_transpose(const float *in, int rows, int columns, size_t in_stride, float *out, size_t out_stride);
 

@@ -23,6 +23,18 @@ enum FusedLSTMSteps {
     /// Whether this CPU can run the vectorised kernels at all.
     static let available = trufl_lstm_avx512_available() != 0
 
+    /// The vectorised kernels' sigmoid and tanh of `x` (for tests; only where ``available``).
+    static func vectorisedActivations(_ x: [Float]) -> (sigmoid: [Float], tanh: [Float]) {
+        precondition(available, "the vectorised LSTM kernels need AVX-512")
+        var s = [Float](repeating: 0, count: x.count), t = s
+        s.withUnsafeMutableBufferPointer { sb in
+            t.withUnsafeMutableBufferPointer { tb in
+                x.withUnsafeBufferPointer { trufl_lstm_activations($0.baseAddress!, x.count, sb.baseAddress!, tb.baseAddress!) }
+            }
+        }
+        return (s, t)
+    }
+
     /// The forward over all steps. `x` is `[time][batch][inputs]` and `wx` `[inputs, 4·hidden]` (both nil
     /// when `inputs` is 0), `wh` `[hidden, 4·hidden]`, `bias` `[4·hidden]`; `h0` and `c0` the initial state
     /// transposed, `[hidden][batch]` (`h0` nil for zeros). Writes the activations `act` `[time][4·hidden][batch]`,
