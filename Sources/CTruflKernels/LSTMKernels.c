@@ -171,8 +171,9 @@ void trufl_lstm_pack_forward(const float *wh, const float *wx, const float *bias
 }
 
 ENTRY void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
-                                   const float *c_prev, float *act, float *c, float *tanh_c, float *h) {
-    int k_all = hidden + inputs + 1;
+                                   int zero_hidden, const float *c_prev, float *act, float *c, float *tanh_c,
+                                   float *h) {
+    int k_all = hidden + inputs + 1, k0 = zero_hidden ? hidden : 0;  // zero rows contribute nothing
     for (int unit0 = 0; unit0 < hidden; unit0 += FORWARD_UNITS) {
         const float *w = packed + (size_t)(unit0 / FORWARD_UNITS) * k_all * FORWARD_ROWS;
         int units = hidden - unit0 < FORWARD_UNITS ? hidden - unit0 : FORWARD_UNITS;
@@ -181,7 +182,7 @@ ENTRY void trufl_lstm_forward_step(const float *packed, const float *xh, int hid
             V acc[FORWARD_ROWS][2];
 #pragma clang loop unroll(full)
             for (int r = 0; r < FORWARD_ROWS; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
-            product(w, xh + col, batch, k_all, m[0], m[1], acc);
+            product(w + k0 * FORWARD_ROWS, xh + (size_t)k0 * batch + col, batch, k_all - k0, m[0], m[1], acc);
             // The cell update for each unit, as FusedLSTMKernels.cell; both halves side by side, so that
             // their (long, serial) chains of activations interleave. Lanes past the batch compute garbage
             // that is never stored.
@@ -335,7 +336,8 @@ size_t trufl_lstm_forward_packed_count(int hidden, int inputs) { (void)hidden; (
 void trufl_lstm_pack_forward(const float *wh, const float *wx, const float *bias, int hidden, int inputs,
                              float *packed) { abort(); }
 void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
-                             const float *c_prev, float *act, float *c, float *tanh_c, float *h) { abort(); }
+                             int zero_hidden, const float *c_prev, float *act, float *c, float *tanh_c,
+                             float *h) { abort(); }
 void trufl_transpose(const float *in, int rows, int columns, size_t in_stride, float *out, size_t out_stride) {
     abort();
 }

@@ -22,9 +22,10 @@ void trufl_lstm_pack_forward(const float *wh, const float *wx, const float *bias
 /// One LSTM time step, unit-major: the gates' product with `[h_{t−1}; x_t; 1]` and the cell update fused.
 /// `xh` is that operand, `[hidden + inputs + 1, batch]` (`h_{t−1}ᵀ`, `x_tᵀ`, ones); `c_prev`, `c`,
 /// `tanh_c` and `h` (`h_t`, not overlapping `xh`) are `[hidden, batch]`; `act` receives the activations
-/// i, f, g, o as `[4·hidden, batch]`.
+/// i, f, g, o as `[4·hidden, batch]`. `zero_hidden` nonzero says that `h_{t−1}` is zero (its rows are
+/// skipped).
 void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
-                             const float *c_prev, float *act, float *c, float *tanh_c, float *h);
+                             int zero_hidden, const float *c_prev, float *act, float *c, float *tanh_c, float *h);
 
 /// Packs `wh` (`[hidden, 4·hidden]`) for `trufl_lstm_backward_step`; `packed` receives
 /// `trufl_lstm_backward_packed_count(hidden)` floats.

@@ -61,7 +61,7 @@ enum FusedLSTMSteps {
                 if inputs > 0 {
                     trufl_transpose(x! + t * batch * inputs, Int32(batch), Int32(inputs), inputs, xh + block, batch)
                 }
-                trufl_lstm_forward_step(packed, xh, Int32(hidden), Int32(inputs), Int32(batch),
+                trufl_lstm_forward_step(packed, xh, Int32(hidden), Int32(inputs), Int32(batch), t == 0 && h0 == nil ? 1 : 0,
                                         t == 0 ? c0 : UnsafePointer(cells + (t - 1) * block), act + t * gates * batch,
                                         cells + t * block, tanhCells + t * block, next)
                 trufl_transpose(next, Int32(hidden), Int32(batch), batch, outputs + t * block, hidden)
