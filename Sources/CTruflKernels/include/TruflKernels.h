@@ -34,13 +34,26 @@ void trufl_lstm_pack_backward(const float *wh, int hidden, float *packed);
 
 /// One step of the LSTM's backward, unit-major, fused: the hidden state's gradient
 /// `dh_t = dh_out + W_h·dz_{t+1}` (the second term only when `dz_next` is not NULL), then the cell's
-/// backward. `dh_out` (the gradient of the step's output), `tanh_c`, `c_prev`, `dc` are `[hidden, batch]`; `act` is the step's activations
-/// `[4·hidden, batch]`; `dz_next` and `dz` are `4·hidden` rows of `batch` floats, `dz_stride` floats apart
-/// (columns of one `[4·hidden, ·]` matrix). `dc` holds the cell's gradient on entry and the previous
-/// cell's on return.
+/// backward. `dh_out` (the gradient of the step's output), `tanh_c`, `c_prev`, `dc` are `[hidden, batch]`;
+/// `act` (the step's activations), `dz_next` and `dz` (the gates' gradient) are `[4·hidden, batch]`. `dc`
+/// holds the cell's gradient on entry and the previous cell's on return.
 void trufl_lstm_backward_step(const float *packed, const float *dz_next, const float *dh_out,
-                              const float *act, const float *tanh_c, const float *c_prev, float *dc,
-                              float *dz, size_t dz_stride, int hidden, int batch);
+                              const float *act, const float *tanh_c, const float *c_prev, float *dc, float *dz,
+                              int hidden, int batch);
+
+/// Files one step's gates' gradient `dz` (`[gates, batch]`) into `dz_panels`, all steps' gradients in panels
+/// of 8 gate rows (`[⌈gates / 8⌉][columns][8]`, this step's at column `column`; 32-byte aligned), and adds
+/// its rows to `bias_sums` (`[gates][16]`, lane-wise partial sums).
+void trufl_lstm_file_gates(const float *dz, int gates, int batch, float *dz_panels, int columns, int column,
+                           float *bias_sums);
+
+/// A weight's gradient from the gates' gradients in panels (`trufl_lstm_backward_step`'s `dz_panels`,
+/// `gates` rows of `columns`): `out[g, r] (+)= Σ_{c_begin ≤ c < c_end} DZ[g, c]·src[c − c_begin, r]` for
+/// `r < r_count`, with `src`'s rows `src_stride` and `out`'s `out_stride` floats apart; `accumulate` 0
+/// overwrites `out`.
+void trufl_lstm_weight_gradient(const float *dz_panels, int columns, int gates, int c_begin, int c_end,
+                                const float *src, size_t src_stride, int r_count, float *out, size_t out_stride,
+                                int accumulate);
 
 /// The kernels' sigmoid and tanh of `n` values (for tests of their accuracy).
 void trufl_lstm_activations(const float *x, size_t n, float *sigmoid_out, float *tanh_out);

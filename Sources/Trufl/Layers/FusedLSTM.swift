@@ -84,7 +84,6 @@ extension LSTM {
         let activations = z, cellValues = cells, tanhValues = tanhCells, hiddenValues = out, initialCell = c0T
         let outputs = tape.custom(inputs: nodeInputs, value: Tensor(shape: [steps, batch, hidden], scalars: out)) { g in
             let dcFinal = finalCellGradient.take()
-            var dz = Self.uninitialised(gates * shape.dzStride)  // DZᵀ, rows dzStride apart
             var dBias = Self.uninitialised(gates)
             var dWx = Self.uninitialised(inputs * gates), dWh = Self.uninitialised(hidden * gates)
             var dX = Self.uninitialised(wantsX ? columns * inputs : 0)
@@ -96,11 +95,17 @@ extension LSTM {
             hiddenValues.withUnsafeBufferPointer { ob in
             initialCell.withUnsafeBufferPointer { c0b in
             g.scalars.withUnsafeBufferPointer { gb in
-            dz.withUnsafeMutableBufferPointer { dzb in
             wh.scalars.withUnsafeBufferPointer { whb in
-                let ap = ab.baseAddress!, cp = cb.baseAddress!, tp = tb.baseAddress!
-                let dzp = dzb.baseAddress!, whp = whb.baseAddress!
-                let dc = UnsafeMutablePointer<Float>.allocate(capacity: block)
+            wx.scalars.withUnsafeBufferPointer { wxb in
+            x.scalars.withUnsafeBufferPointer { xb in
+            (h0?.scalars ?? []).withUnsafeBufferPointer { h0b in
+            dWh.withUnsafeMutableBufferPointer { dwh in
+            dWx.withUnsafeMutableBufferPointer { dwx in
+            dBias.withUnsafeMutableBufferPointer { db in
+            dX.withUnsafeMutableBufferPointer { dxb in
+            dh0.withUnsafeMutableBufferPointer { dh0b in
+            dc0.withUnsafeMutableBufferPointer { dc0b in
+                let dc = UnsafeMutablePointer<Float>.allocate(capacity: block)  // [hidden][batch]
                 defer { dc.deallocate() }
                 if let dcFinal {
                     dcFinal.scalars.withUnsafeBufferPointer {
@@ -110,36 +115,18 @@ extension LSTM {
                 } else {
                     dc.initialize(repeating: 0, count: block)
                 }
-                FusedLSTMSteps.backward(shape, wh: whp, act: ap, cells: cp, tanhCells: tp, c0: c0b.baseAddress!,
-                                        dOutputs: gb.baseAddress!, dc: dc, dz: dzp, vectorised: vectorised)
-                if wantsH0 {
-                    dh0.withUnsafeMutableBufferPointer {
-                        stepGemm(true, true, m: batch, n: hidden, k: gates, dzp, lda: shape.dzStride, whp, ldb: gates,
-                                 $0.baseAddress!, ldc: hidden, beta: 0)
-                    }
-                }
-                dc0.withUnsafeMutableBufferPointer {
-                    FusedLSTMKernels.transpose(dc, rows: hidden, columns: batch, inStride: batch,
-                                               into: $0.baseAddress!, outStride: hidden)
-                }
-                (h0?.scalars ?? []).withUnsafeBufferPointer { h0b in
-                x.scalars.withUnsafeBufferPointer { xb in
-                dWh.withUnsafeMutableBufferPointer { dwh in
-                dWx.withUnsafeMutableBufferPointer { dwx in
-                dBias.withUnsafeMutableBufferPointer { db in
-                    FusedLSTMSteps.weightGradients(shape, outputs: ob.baseAddress!, h0: h0 == nil ? nil : h0b.baseAddress!,
-                                                   x: inputs > 0 ? xb.baseAddress! : nil, dz: dzp, dWh: dwh.baseAddress!,
-                                                   dWx: inputs > 0 ? dwx.baseAddress! : nil, dBias: db.baseAddress!)
-                }}}}}
-                if wantsX && inputs > 0 {
-                    wx.scalars.withUnsafeBufferPointer { wxb in
-                        dX.withUnsafeMutableBufferPointer {
-                            stepGemm(true, true, m: columns, n: inputs, k: gates, dzp, lda: shape.dzStride,
-                                     wxb.baseAddress!, ldb: gates, $0.baseAddress!, ldc: inputs, beta: 0)
-                        }
-                    }
-                }
-            }}}}}}}}
+                let withInputs = inputs > 0
+                let buffers = FusedLSTMBackward(
+                    wh: whb.baseAddress!, wx: withInputs ? wxb.baseAddress! : nil, act: ab.baseAddress!,
+                    cells: cb.baseAddress!, tanhCells: tb.baseAddress!, c0: c0b.baseAddress!,
+                    h0: h0 == nil ? nil : h0b.baseAddress!, x: withInputs ? xb.baseAddress! : nil,
+                    outputs: ob.baseAddress!, dOutputs: gb.baseAddress!, dc: dc, dWh: dwh.baseAddress!,
+                    dWx: withInputs ? dwx.baseAddress! : nil, dBias: db.baseAddress!,
+                    dX: wantsX && withInputs ? dxb.baseAddress! : nil, dh0: wantsH0 ? dh0b.baseAddress! : nil)
+                FusedLSTMSteps.backward(shape, buffers, vectorised: vectorised)
+                FusedLSTMKernels.transpose(dc, rows: hidden, columns: batch, inStride: batch,
+                                           into: dc0b.baseAddress!, outStride: hidden)
+            }}}}}}}}}}}}}}}}
             var grads: [Tensor?] = [wantsX ? Tensor(shape: [steps, batch, inputs], scalars: dX) : nil,
                                     Tensor(shape: [inputs, gates], scalars: dWx),
                                     Tensor(shape: [hidden, gates], scalars: dWh),

@@ -97,56 +97,103 @@ enum FusedLSTMSteps {
         }
     }
 
-    /// The backward through all steps, in reverse. `dOutputs` is the outputs' gradient `[time][batch][hidden]`;
-    /// `dc` the final cell's gradient `[hidden][batch]` on entry, the initial cell's on return. Writes the
-    /// gates' gradient `DZᵀ`: gate row `r` of step `t` at `dz + r·dzStride + t·batch`.
-    static func backward(_ s: FusedLSTMShape, wh: UnsafePointer<Float>, act: UnsafePointer<Float>,
-                         cells: UnsafePointer<Float>, tanhCells: UnsafePointer<Float>, c0: UnsafePointer<Float>,
-                         dOutputs: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
-                         dz: UnsafeMutablePointer<Float>, vectorised: Bool) {
-        let (steps, batch, hidden, gates, block, dzStride) = (s.steps, s.batch, s.hidden, s.gates, s.block, s.dzStride)
-        if vectorised {
-            let packed = UnsafeMutablePointer<Float>.allocate(capacity: trufl_lstm_backward_packed_count(Int32(hidden)))
-            let dhStep = UnsafeMutablePointer<Float>.allocate(capacity: block)  // the step's dOutputs, [hidden][batch]
-            defer { packed.deallocate(); dhStep.deallocate() }
-            trufl_lstm_pack_backward(wh, Int32(hidden), packed)
-            for t in stride(from: steps - 1, through: 0, by: -1) {
-                trufl_transpose(dOutputs + t * block, Int32(batch), Int32(hidden), hidden, dhStep, batch)
-                trufl_lstm_backward_step(packed, t == steps - 1 ? nil : UnsafePointer(dz + (t + 1) * batch), dhStep,
-                                         act + t * gates * batch, tanhCells + t * block,
-                                         t == 0 ? c0 : cells + (t - 1) * block, dc, dz + t * batch, dzStride,
-                                         Int32(hidden), Int32(batch))
-            }
-            return
+    /// The backward through all steps, in reverse, and every gradient of the node (see ``FusedLSTMBackward``).
+    static func backward(_ s: FusedLSTMShape, _ b: FusedLSTMBackward, vectorised: Bool) {
+        if vectorised { vectorisedBackward(s, b) } else { portableBackward(s, b) }
+    }
+
+    /// Per step the kernel of `LSTMKernels.c`, then the step's gates' gradient filed in panels of eight gate
+    /// rows (and summed for the bias); then each weight's gradient is one blocked product over the panels.
+    static func vectorisedBackward(_ s: FusedLSTMShape, _ b: FusedLSTMBackward) {
+        let (steps, batch, inputs, hidden, gates, block, columns) =
+            (s.steps, s.batch, s.inputs, s.hidden, s.gates, s.block, s.columns)
+        let panelRows = (gates + 7) / 8 * 8
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: trufl_lstm_backward_packed_count(Int32(hidden)))
+        let dhStep = UnsafeMutablePointer<Float>.allocate(capacity: block)  // the step's dOutputs, [hidden][batch]
+        let dzSteps = UnsafeMutablePointer<Float>.allocate(capacity: 2 * gates * batch)  // steps t and t + 1
+        let panels = UnsafeMutableRawPointer.allocate(byteCount: panelRows * columns * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: panelRows * columns)  // aligned for streaming stores
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: gates * 16)
+        let transposed = UnsafeMutablePointer<Float>.allocate(capacity: gates * max(hidden, inputs))  // ∂Wᵀ
+        defer {
+            packed.deallocate(); dhStep.deallocate(); dzSteps.deallocate(); UnsafeMutableRawPointer(panels).deallocate()
+            sums.deallocate()
+            transposed.deallocate()
         }
+        trufl_lstm_pack_backward(b.wh, Int32(hidden), packed)
+        sums.update(repeating: 0, count: gates * 16)
+        for t in stride(from: steps - 1, through: 0, by: -1) {
+            let dz = dzSteps + (t % 2) * gates * batch
+            let dzNext = t == steps - 1 ? nil : UnsafePointer(dzSteps + ((t + 1) % 2) * gates * batch)
+            trufl_transpose(b.dOutputs + t * block, Int32(batch), Int32(hidden), hidden, dhStep, batch)
+            trufl_lstm_backward_step(packed, dzNext, dhStep, b.act + t * gates * batch, b.tanhCells + t * block,
+                                     t == 0 ? b.c0 : b.cells + (t - 1) * block, b.dc, dz, Int32(hidden), Int32(batch))
+            trufl_lstm_file_gates(dz, Int32(gates), Int32(batch), panels, Int32(columns), Int32(t * batch), sums)
+            if let dX = b.dX, inputs > 0 {  // ∂x_t = dz_tᵀ·W_xᵀ
+                stepGemm(true, true, m: batch, n: inputs, k: gates, dz, lda: batch, b.wx!, ldb: gates,
+                         dX + t * batch * inputs, ldc: inputs, beta: 0)
+            }
+        }
+        if let dh0 = b.dh0 {  // step 0's dz is in the first buffer
+            stepGemm(true, true, m: batch, n: hidden, k: gates, dzSteps, lda: batch, b.wh, ldb: gates, dh0, ldc: hidden,
+                     beta: 0)
+        }
+        // ∂W_hᵀ = DZ·[h_0, …, h_{T−2}] (+ the initial state's part), ∂W_xᵀ = DZ·X, then transposed.
+        let (g32, c32, h32) = (Int32(gates), Int32(columns), Int32(hidden))
+        if steps > 1 {
+            trufl_lstm_weight_gradient(panels, c32, g32, Int32(batch), c32, b.outputs, hidden, h32, transposed, hidden, 0)
+        }
+        if let h0 = b.h0 {
+            trufl_lstm_weight_gradient(panels, c32, g32, 0, Int32(batch), h0, hidden, h32, transposed, hidden,
+                                       steps > 1 ? 1 : 0)
+        } else if steps == 1 {
+            transposed.update(repeating: 0, count: gates * hidden)
+        }
+        trufl_transpose(transposed, g32, h32, hidden, b.dWh, gates)
+        if inputs > 0 {
+            trufl_lstm_weight_gradient(panels, c32, g32, 0, c32, b.x!, inputs, Int32(inputs), transposed, inputs, 0)
+            trufl_transpose(transposed, g32, Int32(inputs), inputs, b.dWx!, gates)
+        }
+        for r in 0..<gates { b.dBias[r] = FusedLSTMKernels.sum(sums + r * 16, count: 16) }
+    }
+
+    /// Per step OpenBLAS and the SIMD4 kernels, with the gates' gradient in one matrix `DZᵀ`.
+    static func portableBackward(_ s: FusedLSTMShape, _ b: FusedLSTMBackward) {
+        let (steps, batch, inputs, hidden, gates, block, dzStride) =
+            (s.steps, s.batch, s.inputs, s.hidden, s.gates, s.block, s.dzStride)
+        let dz = UnsafeMutablePointer<Float>.allocate(capacity: gates * dzStride)  // DZᵀ, step t at column t·batch
         let dh = UnsafeMutablePointer<Float>.allocate(capacity: steps * block)  // [time][hidden][batch]
-        defer { dh.deallocate() }
+        defer { dz.deallocate(); dh.deallocate() }
         for t in 0..<steps {
-            FusedLSTMKernels.transpose(dOutputs + t * block, rows: batch, columns: hidden, inStride: hidden,
+            FusedLSTMKernels.transpose(b.dOutputs + t * block, rows: batch, columns: hidden, inStride: hidden,
                                        into: dh + t * block, outStride: batch)
         }
         for t in stride(from: steps - 1, through: 0, by: -1) {
-            FusedLSTMKernels.backwardStep(a: act + t * gates * batch, aStride: batch, tanhC: tanhCells + t * block,
-                                          cPrev: t == 0 ? c0 : cells + (t - 1) * block, dh: dh + t * block,
-                                          dc: dc, dz: dz + t * batch, dzStride: dzStride, batch: batch, hidden: hidden)
+            FusedLSTMKernels.backwardStep(a: b.act + t * gates * batch, aStride: batch, tanhC: b.tanhCells + t * block,
+                                          cPrev: t == 0 ? b.c0 : b.cells + (t - 1) * block, dh: dh + t * block,
+                                          dc: b.dc, dz: dz + t * batch, dzStride: dzStride, batch: batch, hidden: hidden)
             if t > 0 {
-                stepGemm(false, false, m: hidden, n: batch, k: gates, wh, lda: gates, dz + t * batch, ldb: dzStride,
+                stepGemm(false, false, m: hidden, n: batch, k: gates, b.wh, lda: gates, dz + t * batch, ldb: dzStride,
                          dh + (t - 1) * block, ldc: batch, beta: 1)
             }
         }
+        if let dh0 = b.dh0 {
+            stepGemm(true, true, m: batch, n: hidden, k: gates, dz, lda: dzStride, b.wh, ldb: gates, dh0, ldc: hidden,
+                     beta: 0)
+        }
+        weightGradients(s, b, dz: dz)
+        if let dX = b.dX, inputs > 0 {
+            stepGemm(true, true, m: s.columns, n: inputs, k: gates, dz, lda: dzStride, b.wx!, ldb: gates, dX,
+                     ldc: inputs, beta: 0)
+        }
     }
-}
 
-extension FusedLSTMSteps {
-    /// The gradients of `W_h`, `W_x` and the bias from `DZᵀ` (``backward(_:wh:act:cells:tanhCells:c0:dOutputs:dc:dz:vectorised:)``)
-    /// as one product: with every column's `[h_{t−1}, x_t, 1]` gathered into the rows of `XH`
-    /// (`[time·batch, hidden + inputs + 1]`), `XHᵀ·DZ` is `[∂W_h; ∂W_x; ∂b]` stacked. One tall sgemm runs
-    /// faster than three (the `∂W_x` one alone, with its 32 rows, at two thirds of the big one's rate) and
-    /// than the bias's row sums, more than paying for the copy. `outputs` is `[time][batch][hidden]`, `h0`
-    /// `[batch, hidden]` (nil for zeros), `x` `[time][batch][inputs]`; `x` and `dWx` may be nil when `inputs` is 0.
-    static func weightGradients(_ s: FusedLSTMShape, outputs: UnsafePointer<Float>, h0: UnsafePointer<Float>?,
-                                x: UnsafePointer<Float>?, dz: UnsafePointer<Float>, dWh: UnsafeMutablePointer<Float>,
-                                dWx: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>) {
+    /// The portable path's gradients of `W_h`, `W_x` and the bias from `DZᵀ` as one product: with every
+    /// column's `[h_{t−1}, x_t, 1]` gathered into the rows of `XH` (`[time·batch, hidden + inputs + 1]`),
+    /// `XHᵀ·DZ` is `[∂W_h; ∂W_x; ∂b]` stacked. One tall sgemm runs faster than three (the `∂W_x` one alone,
+    /// with its 32 rows, at two thirds of the big one's rate) and than the bias's row sums, more than paying
+    /// for the copy.
+    static func weightGradients(_ s: FusedLSTMShape, _ b: FusedLSTMBackward, dz: UnsafePointer<Float>) {
         let (batch, inputs, hidden, gates, rows) = (s.batch, s.inputs, s.hidden, s.gates, s.stackedRows)
         let xh = UnsafeMutablePointer<Float>.allocate(capacity: s.columns * rows)
         let all = UnsafeMutablePointer<Float>.allocate(capacity: rows * gates)
@@ -154,21 +201,37 @@ extension FusedLSTMSteps {
         for c in 0..<s.columns {
             let row = xh + c * rows
             if c >= batch {
-                row.update(from: outputs + (c - batch) * hidden, count: hidden)
-            } else if let h0 {
+                row.update(from: b.outputs + (c - batch) * hidden, count: hidden)
+            } else if let h0 = b.h0 {
                 row.update(from: h0 + c * hidden, count: hidden)
             } else {
                 row.update(repeating: 0, count: hidden)
             }
-            if inputs > 0 { (row + hidden).update(from: x! + c * inputs, count: inputs) }
+            if inputs > 0 { (row + hidden).update(from: b.x! + c * inputs, count: inputs) }
             row[hidden + inputs] = 1
         }
         stepGemm(true, true, m: rows, n: gates, k: s.columns, xh, lda: rows, dz, ldb: s.dzStride, all, ldc: gates,
                  beta: 0)
-        dWh.update(from: all, count: hidden * gates)
-        if inputs > 0 { dWx!.update(from: all + hidden * gates, count: inputs * gates) }
-        dBias.update(from: all + (hidden + inputs) * gates, count: gates)
+        b.dWh.update(from: all, count: hidden * gates)
+        if inputs > 0 { b.dWx!.update(from: all + hidden * gates, count: inputs * gates) }
+        b.dBias.update(from: all + (hidden + inputs) * gates, count: gates)
     }
+}
+
+/// What the backward (``FusedLSTMSteps/backward(_:_:vectorised:)``) reads and writes; `[…]` layouts as in
+/// ``FusedLSTMSteps/forward(_:x:wx:wh:bias:h0:c0:act:cells:tanhCells:outputs:vectorised:)``. Optional
+/// inputs are nil when `inputs` is 0 (`x`, `wx`) or without an initial state (`h0`, batch-major
+/// `[batch, hidden]`); optional outputs are nil when not wanted.
+struct FusedLSTMBackward {
+    let wh: UnsafePointer<Float>, wx: UnsafePointer<Float>?
+    let act: UnsafePointer<Float>, cells: UnsafePointer<Float>, tanhCells: UnsafePointer<Float>
+    let c0: UnsafePointer<Float>, h0: UnsafePointer<Float>?, x: UnsafePointer<Float>?, outputs: UnsafePointer<Float>
+    /// The outputs' gradient, `[time][batch][hidden]`.
+    let dOutputs: UnsafePointer<Float>
+    /// The final cell's gradient `[hidden][batch]` on entry, the initial cell's on return.
+    let dc: UnsafeMutablePointer<Float>
+    let dWh: UnsafeMutablePointer<Float>, dWx: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>
+    let dX: UnsafeMutablePointer<Float>?, dh0: UnsafeMutablePointer<Float>?
 }
 
 /// The sizes of one fused call and its buffers' strides.
