@@ -1,24 +1,18 @@
-import COpenBLAS
-
 /// The whole-sequence LSTM as one tape node (``LSTM/callAsFunction(_:initial:)``).
 ///
 /// Unrolled on the tape, a step is a dozen nodes (a product, two sums, four slices, five activations, the
 /// cell arithmetic), each with its own result and gradient tensors. Here the sequence is one custom node.
-/// Inside it everything is unit-major: the gates are one `[4·hidden, time·batch]` matrix `Zᵀ` (column
-/// `t·batch + b`), each step's cells and hidden state `[hidden, batch]` blocks. That makes every per-step
-/// product a tall `[4·hidden, ·]` one with the weight as OpenBLAS's packed-once left operand, measured
-/// faster for this skinny batch than the batch-major `[batch, ·]·W` form, and it keeps the products over
-/// all steps single calls:
+/// Inside it everything is unit-major: each step's gates are a `[4·hidden, batch]` block of the activations
+/// (`[time][4·hidden][batch]`), its cells and hidden state `[hidden, batch]` blocks, so that a step's
+/// products are tall `[4·hidden, ·]·[·, batch]` ones, measured faster for this skinny batch than the
+/// batch-major `[batch, ·]·W` form. The loops over steps are ``FusedLSTMSteps``, in two implementations:
 ///
-/// - **forward**: `Zᵀ = W_xᵀ·Xᵀ` for all steps (one sgemm); per step `Zᵀ_t += W_hᵀ·h_{t−1}ᵀ` (sgemm with
-///   β = 1, `W_hᵀ` transposed once per call) and one fused elementwise pass
-///   (``FusedLSTMKernels/forwardStep(z:zStride:bias:cPrev:c:tanhC:h:batch:hidden:)``) that adds the bias,
-///   applies the activations in place and writes the cell, its tanh and the hidden state; the hidden
-///   state is transposed into the `[time, batch, hidden]` outputs.
-/// - **backward**: the outputs' gradient transposed per step; in reverse, per step the fused elementwise
-///   backward into `DZᵀ` and `dhᵀ_{t−1} += W_h·DZᵀ_t` (β = 1); then one sgemm each for
-///   `∂W_h = H_{0‥T−2}ᵀ·DZ_{1‥T−1}` (+ `h₀ᵀ·DZ₀`), `∂W_x = Xᵀ·DZ` and `∂X = DZ·W_xᵀ`, the bias gradient as
-///   `DZᵀ`'s row sums, and the initial state's gradients if it was given.
+/// - **vectorised** (AVX-512, `Sources/CTruflKernels/LSTMKernels.c`): weights packed once per call; per
+///   step one kernel that multiplies `[W_h; W_x; b]` with `[h_{t−1}; x_t; 1]` and finishes with the cell
+///   update (forward), or computes `dh_t = ∂out_t + W_h·dz_{t+1}` and finishes with the cell's backward
+///   (backward); the weights' gradients are blocked products over the gates' gradients filed in panels.
+/// - **portable**: per step OpenBLAS sgemms and the SIMD4 kernels of ``FusedLSTMKernels``; the weights'
+///   gradients one sgemm over `DZᵀ`.
 ///
 /// The final cell is a second node, recorded after the first, whose backward only hands its gradient to
 /// the first (the tape's reverse order delivers it first); the final hidden state is a slice of the
