@@ -28,7 +28,7 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
-#include <immintrin.h>
+#include "Vector.h"
 
 int trufl_lstm_avx512_available(void) {
     unsigned a, b, c, d;
@@ -39,23 +39,6 @@ int trufl_lstm_avx512_available(void) {
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
     return (b >> 16) & 1;  // AVX-512 F
 }
-
-#define KERNEL __attribute__((target("avx512f"))) static inline
-#define ENTRY __attribute__((target("avx512f")))
-
-typedef __m512 V;
-
-KERNEL V splat(float x) { return _mm512_set1_ps(x); }
-
-/// Lanes `column ..< column + 16` that are inside `batch`.
-KERNEL __mmask16 lanes(int column, int batch) {
-    int n = batch - column;
-    return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
-}
-
-KERNEL V load16(const float *p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
-KERNEL void store16(float *p, V v, __mmask16 m) { _mm512_mask_storeu_ps(p, m, v); }
-KERNEL V choose(__mmask16 m, V a, V b) { return _mm512_mask_blend_ps(m, b, a); }  // m ? a : b
 
 // The activations of FusedLSTMKernels.swift, sixteen lanes at a time (see there for the accuracy).
 
@@ -104,35 +87,6 @@ KERNEL V tanh_(V x) {
     V near = _mm512_fmadd_ps(x * x2, p, x);
     V signed_far = choose(_mm512_cmp_ps_mask(x, splat(0), _CMP_LT_OQ), -far, far);
     return choose(_mm512_cmp_ps_mask(a, splat(0.625f), _CMP_LT_OQ), near, signed_far);
-}
-
-// The product both directions share: eight rows (weights packed `[k][8]`) times 32 columns of `b` (rows
-// `stride` apart), added to acc[row][half]. `full`, a constant where it is inlined, drops the masks.
-
-enum { PANEL_ROWS = 8 };
-
-__attribute__((target("avx512f"), always_inline)) static inline void
-panel_product(const float *w, const float *b, size_t stride, int k_count, __mmask16 m0, __mmask16 m1, int full,
-              V acc[PANEL_ROWS][2]) {
-    for (int k = 0; k < k_count; k++, b += stride, w += PANEL_ROWS) {
-        V b0 = full ? _mm512_loadu_ps(b) : load16(b, m0);
-        V b1 = full ? _mm512_loadu_ps(b + 16) : load16(b + 16, m1);
-#pragma clang loop unroll(full)
-        for (int r = 0; r < PANEL_ROWS; r++) {
-            V wr = splat(w[r]);
-            acc[r][0] = _mm512_fmadd_ps(wr, b0, acc[r][0]);
-            acc[r][1] = _mm512_fmadd_ps(wr, b1, acc[r][1]);
-        }
-    }
-}
-
-KERNEL void product(const float *w, const float *b, size_t stride, int k_count, __mmask16 m0, __mmask16 m1,
-                    V acc[PANEL_ROWS][2]) {
-    if ((m0 & m1) == 0xFFFF) {
-        panel_product(w, b, stride, k_count, m0, m1, 1, acc);
-    } else {
-        panel_product(w, b, stride, k_count, m0, m1, 0, acc);
-    }
 }
 
 ENTRY void trufl_lstm_activations(const float *x, size_t n, float *sigmoid_out, float *tanh_out) {
@@ -282,149 +236,6 @@ ENTRY void trufl_lstm_backward_step(const float *packed, const float *dz_next, c
     }
 }
 
-// The weights' gradient from the gates' gradients in panels (`trufl_lstm_file_gates`):
-// `out[g, r] (+)= Σ_c DZ[g, c] · src[c − c_begin, r]`: per panel of 8 gate rows and 32 columns of `src`
-// (one tile of accumulators), the product over the columns c. Blocks of 2048 columns: smaller blocks
-// (256, 512, 1024), which keep a block of `src` in the L2 cache, measured slower for the benchmark's
-// 2048 columns (the extra passes over the accumulators cost more than `src` streaming from L3).
-
-enum { WEIGHT_BLOCK = 2048 };
-
-ENTRY void trufl_lstm_weight_gradient(const float *dz_panels, int columns, int gates, int c_begin, int c_end,
-                                      const float *src, size_t src_stride, int r_count, float *out,
-                                      size_t out_stride, int accumulate) {
-    for (int block = c_begin; block < c_end; block += WEIGHT_BLOCK) {
-        int count = c_end - block < WEIGHT_BLOCK ? c_end - block : WEIGHT_BLOCK;
-        int fresh = block == c_begin && !accumulate;
-        for (int g0 = 0; g0 < gates; g0 += PANEL_ROWS) {
-            const float *w = dz_panels + (size_t)g0 * columns + (size_t)block * PANEL_ROWS;
-            int rows = gates - g0 < PANEL_ROWS ? gates - g0 : PANEL_ROWS;
-            for (int r0 = 0; r0 < r_count; r0 += 32) {
-                __mmask16 m[2] = {lanes(r0, r_count), lanes(r0 + 16, r_count)};
-                V acc[PANEL_ROWS][2];
-#pragma clang loop unroll(full)
-                for (int g = 0; g < PANEL_ROWS; g++) {
-                    float *o = out + (size_t)(g0 + (g < rows ? g : 0)) * out_stride + r0;
-                    __mmask16 valid = fresh || g >= rows ? 0 : 0xFFFF;
-                    acc[g][0] = load16(o, m[0] & valid);
-                    acc[g][1] = load16(o + 16, m[1] & valid);
-                }
-                product(w, src + (size_t)(block - c_begin) * src_stride + r0, src_stride, count, m[0], m[1], acc);
-                for (int g = 0; g < rows; g++) {
-                    float *o = out + (size_t)(g0 + g) * out_stride + r0;
-                    store16(o, acc[g][0], m[0]);
-                    store16(o + 16, acc[g][1], m[1]);
-                }
-            }
-        }
-    }
-}
-
-// Transposition in 16 × 16 tiles: 16 rows in, four rounds of in-register shuffles, 16 rows out.
-
-KERNEL void transpose16(const float *in, size_t in_stride, float *out, size_t out_stride) {
-    V r[16], t[16];
-    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(in + i * in_stride);
-    for (int i = 0; i < 8; i++) {  // pairs of rows interleaved element by element
-        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-    }
-    for (int i = 0; i < 4; i++) {  // then pairs of elements
-        __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
-        __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
-        r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
-        r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
-        r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
-        r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
-    }
-    for (int i = 0; i < 4; i++) {  // then 128-bit lanes, twice
-        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
-        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xdd);
-        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
-        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xdd);
-    }
-    for (int i = 0; i < 8; i++) {
-        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
-    }
-    for (int i = 0; i < 16; i++) _mm512_storeu_ps(out + i * out_stride, r[i]);
-}
-
-ENTRY void trufl_transpose(const float *in, int rows, int columns, size_t in_stride, float *out,
-                           size_t out_stride) {
-    int full_rows = rows & ~15, full_columns = columns & ~15;
-    for (int r = 0; r < full_rows; r += 16) {
-        for (int c = 0; c < full_columns; c += 16) {
-            transpose16(in + (size_t)r * in_stride + c, in_stride, out + (size_t)c * out_stride + r, out_stride);
-        }
-    }
-    // The edges, element by element: the last columns of every row, then the last rows.
-    for (int r = 0; r < rows; r++) {
-        for (int c = r < full_rows ? full_columns : 0; c < columns; c++) {
-            out[(size_t)c * out_stride + r] = in[(size_t)r * in_stride + c];
-        }
-    }
-}
-
-// Filing a step's gates' gradient for the weights' gradient: 8 gate rows × 16 columns at a time, turned
-// into 16 rows of 8 in registers (pairs of rows, then pairs of pairs interleaved within 128-bit lanes, then
-// the lanes of rows 0–3 and 4–7 joined), and the bias's sums. The panels (8 MB for the benchmark) are
-// written with non-temporal stores: they are read back only after the whole backward loop, from memory
-// either way, and streaming them skips reading each line in before it is overwritten (measured: 0.4 ms
-// instead of 0.6–1 ms for the 64 steps).
-
-KERNEL __m256 upper(V v) { return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)); }
-
-KERNEL void file_tile(const float *dz, int batch, float *to) {
-    V r[8], t[8], u[8];
-    for (int i = 0; i < 8; i++) r[i] = _mm512_loadu_ps(dz + (size_t)i * batch);
-    for (int i = 0; i < 4; i++) {
-        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-    }
-    for (int i = 0; i < 2; i++) {  // u[4i + k]: in lane L, column 4L + k of rows 4i ..< 4i + 4
-        __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
-        __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
-        u[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
-        u[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
-        u[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
-        u[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
-    }
-    const __m512i low = _mm512_set_epi32(23, 22, 21, 20, 7, 6, 5, 4, 19, 18, 17, 16, 3, 2, 1, 0);
-    const __m512i high = _mm512_set_epi32(31, 30, 29, 28, 15, 14, 13, 12, 27, 26, 25, 24, 11, 10, 9, 8);
-    for (int k = 0; k < 4; k++) {  // columns k, k + 4 and k + 8, k + 12, all 8 rows each
-        V a = _mm512_permutex2var_ps(u[k], low, u[4 + k]), b = _mm512_permutex2var_ps(u[k], high, u[4 + k]);
-        _mm256_stream_ps(to + 8 * k, _mm512_castps512_ps256(a));
-        _mm256_stream_ps(to + 8 * (k + 4), upper(a));
-        _mm256_stream_ps(to + 8 * (k + 8), _mm512_castps512_ps256(b));
-        _mm256_stream_ps(to + 8 * (k + 12), upper(b));
-    }
-}
-
-ENTRY void trufl_lstm_file_gates(const float *dz, int gates, int batch, float *dz_panels, int columns, int column,
-                                 float *bias_sums) {
-    for (int g0 = 0; g0 < gates; g0 += PANEL_ROWS) {
-        int rows = gates - g0 < PANEL_ROWS ? gates - g0 : PANEL_ROWS;
-        float *panel = dz_panels + (size_t)g0 * columns + (size_t)column * PANEL_ROWS;
-        for (int r = 0; r < rows; r++) {
-            const float *row = dz + (size_t)(g0 + r) * batch;
-            V sum = _mm512_loadu_ps(bias_sums + (size_t)(g0 + r) * 16);
-            for (int col = 0; col < batch; col += 16) sum = sum + load16(row + col, lanes(col, batch));
-            _mm512_storeu_ps(bias_sums + (size_t)(g0 + r) * 16, sum);
-        }
-        int col = 0;
-        if (rows == PANEL_ROWS) {
-            for (; col + 16 <= batch; col += 16) file_tile(dz + (size_t)g0 * batch + col, batch, panel + (size_t)col * PANEL_ROWS);
-        }
-        for (; col < batch; col++) {  // the last columns (and a part-empty last panel) one by one
-            for (int r = 0; r < PANEL_ROWS; r++) {
-                panel[(size_t)col * PANEL_ROWS + r] = r < rows ? dz[(size_t)(g0 + r) * batch + col] : 0;
-            }
-        }
-    }
-    _mm_sfence();  // the streamed stores are ordered before whatever follows
-}
-
 #else  // not x86-64: no vectorised kernels; the engine uses its portable path.
 
 int trufl_lstm_avx512_available(void) { return 0; }
@@ -434,19 +245,11 @@ void trufl_lstm_pack_forward(const float *wh, const float *wx, const float *bias
 void trufl_lstm_forward_step(const float *packed, const float *xh, int hidden, int inputs, int batch,
                              int zero_hidden, const float *c_prev, float *act, float *c, float *tanh_c,
                              float *h) { abort(); }
-void trufl_transpose(const float *in, int rows, int columns, size_t in_stride, float *out, size_t out_stride) {
-    abort();
-}
 void trufl_lstm_activations(const float *x, size_t n, float *sigmoid_out, float *tanh_out) { abort(); }
 size_t trufl_lstm_backward_packed_count(int hidden) { (void)hidden; return 0; }
 void trufl_lstm_pack_backward(const float *wh, int hidden, float *packed) { abort(); }
 void trufl_lstm_backward_step(const float *packed, const float *dz_next, const float *dh_out,
                               const float *act, const float *tanh_c, const float *c_prev, float *dc, float *dz,
                               int hidden, int batch) { abort(); }
-void trufl_lstm_file_gates(const float *dz, int gates, int batch, float *dz_panels, int columns, int column,
-                           float *bias_sums) { abort(); }
-void trufl_lstm_weight_gradient(const float *dz_panels, int columns, int gates, int c_begin, int c_end,
-                                const float *src, size_t src_stride, int r_count, float *out, size_t out_stride,
-                                int accumulate) { abort(); }
 
 #endif
