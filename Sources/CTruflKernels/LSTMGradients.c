@@ -10,37 +10,10 @@
 #include "Vector.h"
 
 // Filing a step's gates' gradient for the weights' gradient: 8 gate rows × 16 columns at a time, turned
-// into 16 rows of 8 in registers (pairs of rows, then pairs of pairs interleaved within 128-bit lanes, then
-// the lanes of rows 0–3 and 4–7 joined), and the bias's sums. The panels (8 MB for the benchmark) are
+// into 16 rows of 8 in registers (`file_tile`, Vector.h), and the bias's sums. The panels (8 MB for the benchmark) are
 // written with non-temporal stores: they are read back only after the whole backward loop, from memory
 // either way, and streaming them skips reading each line in before it is overwritten (measured: 0.4 ms
 // instead of 0.6–1 ms for the 64 steps).
-
-KERNEL void file_tile(const float *dz, int batch, float *to) {
-    V r[8], t[8], u[8];
-    for (int i = 0; i < 8; i++) r[i] = _mm512_loadu_ps(dz + (size_t)i * batch);
-    for (int i = 0; i < 4; i++) {
-        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-    }
-    for (int i = 0; i < 2; i++) {  // u[4i + k]: in lane L, column 4L + k of rows 4i ..< 4i + 4
-        __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
-        __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
-        u[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
-        u[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
-        u[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
-        u[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
-    }
-    const __m512i low = _mm512_set_epi32(23, 22, 21, 20, 7, 6, 5, 4, 19, 18, 17, 16, 3, 2, 1, 0);
-    const __m512i high = _mm512_set_epi32(31, 30, 29, 28, 15, 14, 13, 12, 27, 26, 25, 24, 11, 10, 9, 8);
-    for (int k = 0; k < 4; k++) {  // columns k, k + 4 and k + 8, k + 12, all 8 rows each
-        V a = _mm512_permutex2var_ps(u[k], low, u[4 + k]), b = _mm512_permutex2var_ps(u[k], high, u[4 + k]);
-        _mm256_stream_ps(to + 8 * k, _mm512_castps512_ps256(a));
-        _mm256_stream_ps(to + 8 * (k + 4), upper(a));
-        _mm256_stream_ps(to + 8 * (k + 8), _mm512_castps512_ps256(b));
-        _mm256_stream_ps(to + 8 * (k + 12), upper(b));
-    }
-}
 
 ENTRY void trufl_lstm_file_gates(const float *dz, int gates, int batch, float *dz_panels, int columns, int column,
                                  float *bias_sums) {
@@ -55,7 +28,7 @@ ENTRY void trufl_lstm_file_gates(const float *dz, int gates, int batch, float *d
         }
         int col = 0;
         if (rows == PANEL_ROWS) {
-            for (; col + 16 <= batch; col += 16) file_tile(dz + (size_t)g0 * batch + col, batch, panel + (size_t)col * PANEL_ROWS);
+            for (; col + 16 <= batch; col += 16) file_tile(dz + (size_t)g0 * batch + col, batch, panel + (size_t)col * PANEL_ROWS, 1);
         }
         for (; col < batch; col++) {  // the last columns (and a part-empty last panel) one by one
             for (int r = 0; r < PANEL_ROWS; r++) {

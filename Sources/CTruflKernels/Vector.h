@@ -85,4 +85,34 @@ KERNEL void transpose16(const float *in, size_t in_stride, float *out, size_t ou
     for (int i = 0; i < 16; i++) _mm512_storeu_ps(out + i * out_stride, r[i]);
 }
 
+// Eight rows of 16 (`stride` floats apart) as 16 rows of 8 at `to`: pairs of rows, then pairs of pairs
+// interleaved within 128-bit lanes, then the lanes of rows 0–3 and 4–7 joined. `stream` (a constant where
+// inlined) writes with non-temporal stores, which need `to` 32-byte aligned.
+__attribute__((target("avx512f"), always_inline)) static inline void
+file_tile(const float *rows, size_t stride, float *to, int stream) {
+    V r[8], t[8], u[8];
+    for (int i = 0; i < 8; i++) r[i] = _mm512_loadu_ps(rows + i * stride);
+    for (int i = 0; i < 4; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 2; i++) {  // u[4i + k]: in lane L, column 4L + k of rows 4i ..< 4i + 4
+        __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
+        __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
+        u[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        u[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        u[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        u[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+    const __m512i low = _mm512_set_epi32(23, 22, 21, 20, 7, 6, 5, 4, 19, 18, 17, 16, 3, 2, 1, 0);
+    const __m512i high = _mm512_set_epi32(31, 30, 29, 28, 15, 14, 13, 12, 27, 26, 25, 24, 11, 10, 9, 8);
+    for (int k = 0; k < 4; k++) {  // columns k, k + 4 and k + 8, k + 12, all 8 rows each
+        V a = _mm512_permutex2var_ps(u[k], low, u[4 + k]), b = _mm512_permutex2var_ps(u[k], high, u[4 + k]);
+        __m256 out[4] = {_mm512_castps512_ps256(a), upper(a), _mm512_castps512_ps256(b), upper(b)};
+        for (int j = 0; j < 4; j++) {
+            if (stream) _mm256_stream_ps(to + 8 * (k + 4 * j), out[j]); else _mm256_storeu_ps(to + 8 * (k + 4 * j), out[j]);
+        }
+    }
+}
+
 #endif
