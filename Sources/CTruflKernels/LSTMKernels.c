@@ -44,10 +44,9 @@ int trufl_lstm_avx512_available(void) {
 
 /// `eˣ` for `x ≤ 0`; `x < −87` is treated as −87.
 KERNEL V exp_non_positive(V x0) {
-    V x = choose(_mm512_cmp_ps_mask(x0, splat(-87), _CMP_LT_OQ), splat(-87), x0);
+    V x = _mm512_max_ps(splat(-87), x0);  // (a NaN stays NaN: vmaxps returns its second operand then)
     const float magic = 12582912.0f;  // 1.5 · 2²³: adding it rounds to an integer kept in the low bits
-    V kf = _mm512_fmadd_ps(x, splat(1.44269504f), splat(magic));
-    V n = kf - splat(magic);
+    V n = _mm512_fmadd_ps(x, splat(1.44269504f), splat(magic)) - splat(magic);
     V r = _mm512_fnmadd_ps(n, splat(1.428606765330187e-06f), _mm512_fnmadd_ps(n, splat(0.693145751953125f), x));
     V p = splat(1.0f / 5040);
     p = _mm512_fmadd_ps(p, r, splat(1.0f / 720));
@@ -57,10 +56,7 @@ KERNEL V exp_non_positive(V x0) {
     p = _mm512_fmadd_ps(p, r, splat(0.5f));
     p = _mm512_fmadd_ps(p, r, splat(1));
     p = _mm512_fmadd_ps(p, r, splat(1));
-    __m512i e = _mm512_slli_epi32(
-        _mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(kf), _mm512_set1_epi32(0x4B400000)),
-                         _mm512_set1_epi32(127)), 23);
-    return p * _mm512_castsi512_ps(e);
+    return _mm512_scalef_ps(p, n);  // p·2ⁿ, exactly (n ≥ −126: no subnormals)
 }
 
 KERNEL V sigmoid(V x) {
