@@ -28,7 +28,9 @@ ENTRY void trufl_lstm_file_gates(const float *dz, int gates, int batch, float *d
         }
         int col = 0;
         if (rows == PANEL_ROWS) {
-            for (; col + 16 <= batch; col += 16) file_tile(dz + (size_t)g0 * batch + col, batch, panel + (size_t)col * PANEL_ROWS, 1);
+            for (; col + 16 <= batch; col += 16) {
+                file_tile(dz + (size_t)g0 * batch + col, batch, panel + (size_t)col * PANEL_ROWS, 1);
+            }
         }
         for (; col < batch; col++) {  // the last columns (and a part-empty last panel) one by one
             for (int r = 0; r < PANEL_ROWS; r++) {

@@ -110,7 +110,8 @@ file_tile(const float *rows, size_t stride, float *to, int stream) {
         V a = _mm512_permutex2var_ps(u[k], low, u[4 + k]), b = _mm512_permutex2var_ps(u[k], high, u[4 + k]);
         __m256 out[4] = {_mm512_castps512_ps256(a), upper(a), _mm512_castps512_ps256(b), upper(b)};
         for (int j = 0; j < 4; j++) {
-            if (stream) _mm256_stream_ps(to + 8 * (k + 4 * j), out[j]); else _mm256_storeu_ps(to + 8 * (k + 4 * j), out[j]);
+            float *row = to + 8 * (k + 4 * j);
+            if (stream) _mm256_stream_ps(row, out[j]); else _mm256_storeu_ps(row, out[j]);
         }
     }
 }

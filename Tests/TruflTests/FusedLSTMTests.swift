@@ -153,7 +153,11 @@ import Testing
                 let s = Double(sigmoid(i)), t = Double(tanh(i))
                 let sRef = 1 / (1 + Foundation.exp(-xd)), tRef = Foundation.tanh(xd)
                 worstSigmoid = Swift.max(worstSigmoid, Swift.abs(s - sRef) / sRef)
-                if tRef != 0 { worstTanh = Swift.max(worstTanh, Swift.abs(t - tRef) / Swift.abs(tRef)) } else { #expect(t == 0) }
+                if tRef != 0 {
+                    worstTanh = Swift.max(worstTanh, Swift.abs(t - tRef) / Swift.abs(tRef))
+                } else {
+                    #expect(t == 0)
+                }
             }
             return (worstSigmoid, worstTanh)
         }

@@ -63,8 +63,10 @@ extension LSTM {
                                                into: c0b.baseAddress!, outStride: batch)
                 }
             }
-            FusedLSTMSteps.forward(shape, x: inputs > 0 ? xb.baseAddress! : nil, wx: inputs > 0 ? wxb.baseAddress! : nil,
-                                   wh: whb.baseAddress!, bias: bb.baseAddress!, h0: h0 == nil ? nil : UnsafePointer(h0T),
+            let withInputs = inputs > 0
+            FusedLSTMSteps.forward(shape, x: withInputs ? xb.baseAddress! : nil, wx: withInputs ? wxb.baseAddress! : nil,
+                                   wh: whb.baseAddress!, bias: bb.baseAddress!,
+                                   h0: h0 == nil ? nil : UnsafePointer(h0T),
                                    c0: c0b.baseAddress!, act: zb.baseAddress!, cells: cb.baseAddress!,
                                    tanhCells: tb.baseAddress!, outputs: ob.baseAddress!, vectorised: vectorised)
         }}}}}}}}}

@@ -14,7 +14,7 @@ import Glibc
 enum FusedLSTMSteps {
     /// Whether the vectorised kernels run by default: when this CPU has AVX-512, unless the environment
     /// says `TRUFL_LSTM_KERNELS=portable` (for comparing the two). Tests choose per call
-    /// (``LSTM/fused(_:initial:vectorised:)``; asking for them where they are not ``available`` gets the portable path).
+    /// (``LSTM/fused(_:initial:vectorised:)``; where they are not ``available``, that is the portable path).
     static let vectorisedByDefault: Bool = {
         if let choice = getenv("TRUFL_LSTM_KERNELS"), String(cString: choice) == "portable" { return false }
         return available
@@ -29,7 +29,9 @@ enum FusedLSTMSteps {
         var s = [Float](repeating: 0, count: x.count), t = s
         s.withUnsafeMutableBufferPointer { sb in
             t.withUnsafeMutableBufferPointer { tb in
-                x.withUnsafeBufferPointer { trufl_lstm_activations($0.baseAddress!, x.count, sb.baseAddress!, tb.baseAddress!) }
+                x.withUnsafeBufferPointer {
+                    trufl_lstm_activations($0.baseAddress!, x.count, sb.baseAddress!, tb.baseAddress!)
+                }
             }
         }
         return (s, t)
@@ -61,7 +63,8 @@ enum FusedLSTMSteps {
                 if inputs > 0 {
                     trufl_transpose(x! + t * batch * inputs, Int32(batch), Int32(inputs), inputs, xh + block, batch)
                 }
-                trufl_lstm_forward_step(packed, xh, Int32(hidden), Int32(inputs), Int32(batch), t == 0 && h0 == nil ? 1 : 0,
+                let zeroHidden: Int32 = t == 0 && h0 == nil ? 1 : 0
+                trufl_lstm_forward_step(packed, xh, Int32(hidden), Int32(inputs), Int32(batch), zeroHidden,
                                         t == 0 ? c0 : UnsafePointer(cells + (t - 1) * block), act + t * gates * batch,
                                         cells + t * block, tanhCells + t * block, next)
                 trufl_transpose(next, Int32(hidden), Int32(batch), batch, outputs + t * block, hidden)
@@ -90,7 +93,8 @@ enum FusedLSTMSteps {
                          zt, ldc: batch, beta: 1)
             }
             FusedLSTMKernels.forwardStep(z: zt, zStride: batch, bias: bias,
-                                         cPrev: t == 0 ? c0 : UnsafePointer(cells + (t - 1) * block), c: cells + t * block, tanhC: tanhCells + t * block, h: hT,
+                                         cPrev: t == 0 ? c0 : UnsafePointer(cells + (t - 1) * block),
+                                         c: cells + t * block, tanhC: tanhCells + t * block, h: hT,
                                          batch: batch, hidden: hidden)
             FusedLSTMKernels.transpose(hT, rows: hidden, columns: batch, inStride: batch,
                                        into: outputs + t * block, outStride: hidden)
@@ -141,7 +145,8 @@ enum FusedLSTMSteps {
         // ∂W_hᵀ = DZ·[h_0, …, h_{T−2}] (+ the initial state's part), ∂W_xᵀ = DZ·X, then transposed.
         let (g32, c32, h32) = (Int32(gates), Int32(columns), Int32(hidden))
         if steps > 1 {
-            trufl_lstm_weight_gradient(panels, c32, g32, Int32(batch), c32, b.outputs, hidden, h32, transposed, hidden, 0)
+            trufl_lstm_weight_gradient(panels, c32, g32, Int32(batch), c32, b.outputs, hidden, h32, transposed,
+                                       hidden, 0)
         }
         if let h0 = b.h0 {
             trufl_lstm_weight_gradient(panels, c32, g32, 0, Int32(batch), h0, hidden, h32, transposed, hidden,
@@ -171,7 +176,8 @@ enum FusedLSTMSteps {
         for t in stride(from: steps - 1, through: 0, by: -1) {
             FusedLSTMKernels.backwardStep(a: b.act + t * gates * batch, aStride: batch, tanhC: b.tanhCells + t * block,
                                           cPrev: t == 0 ? b.c0 : b.cells + (t - 1) * block, dh: dh + t * block,
-                                          dc: b.dc, dz: dz + t * batch, dzStride: dzStride, batch: batch, hidden: hidden)
+                                          dc: b.dc, dz: dz + t * batch, dzStride: dzStride, batch: batch,
+                                          hidden: hidden)
             if t > 0 {
                 stepGemm(false, false, m: hidden, n: batch, k: gates, b.wh, lda: gates, dz + t * batch, ldb: dzStride,
                          dh + (t - 1) * block, ldc: batch, beta: 1)
