@@ -32,10 +32,12 @@ let package = Package(
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         // Debian's libopenblas-dev: sgemm for the engine's matmul.
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Hand-vectorised kernels in C (AVX-512, chosen at run time), e.g. the fused LSTM's steps.
+        .target(name: "CTruflKernels"),
         // The engine: tensors, autodiff, distributions, dequantisers, flows, priors, sampling, tasks.
         .target(
             name: "Trufl",
-            dependencies: ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["COpenBLAS", "CTruflKernels", .product(name: "Numerics", package: "swift-numerics")],
             swiftSettings: engineSettings),
         // SVG and ASCII figures.
         .target(name: "Plotting"),

@@ -56,7 +56,7 @@ public struct Toolchain: Sendable {
     }
 
     /// Folders holding the module maps of the C modules the engine's interface reaches
-    /// (OpenBLAS here, swift-numerics' shims in the checkouts).
+    /// (OpenBLAS and the engine's own kernels here, swift-numerics' shims in the checkouts).
     func moduleMapDirectories() -> [String] {
         let fileManager = FileManager.default
         var result: [String] = []
@@ -69,7 +69,8 @@ public struct Toolchain: Sendable {
                 }
             }
         }
-        scan(engineRoot.appendingPathComponent("Sources"), subpath: "")
+        scan(engineRoot.appendingPathComponent("Sources"), subpath: "")  // system libraries: COpenBLAS
+        scan(engineRoot.appendingPathComponent("Sources"), subpath: "include")  // C targets: CTruflKernels
         // .build/release is a link to .build/<triple>/release: the checkouts are one or two levels up.
         let candidates = [buildDirectory.deletingLastPathComponent(),
                           buildDirectory.deletingLastPathComponent().deletingLastPathComponent()]

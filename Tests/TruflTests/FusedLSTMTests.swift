@@ -21,13 +21,18 @@ import Testing
         var dSequence: Tensor, dH0: Tensor?, dC0: Tensor?, dParameters: [Tensor]
     }
 
-    /// Runs fused or unrolled, back-propagates fixed random weights on outputs, final hidden and final cell.
-    static func run(_ lstm: LSTM, _ sequence: Tensor, initial: (Tensor, Tensor)?, fused: Bool, seed: UInt64) -> Run {
+    /// How to run the layer: fused with the vectorised or the portable recurrence (``FusedLSTMSteps``; where
+    /// the CPU lacks AVX-512 both are portable), or unrolled on the tape.
+    enum Mode: CaseIterable { case vectorised, portable, unrolled }
+
+    /// Runs in `mode`, back-propagates fixed random weights on outputs, final hidden and final cell.
+    static func run(_ lstm: LSTM, _ sequence: Tensor, initial: (Tensor, Tensor)?, mode: Mode, seed: UInt64) -> Run {
         lstm.parameters.zeroGradients()
         let tape = Tape()
         let x = tape.variable(sequence)
         let state = initial.map { LSTM.State(hidden: tape.variable($0.0), cell: tape.variable($0.1)) }
-        let (outputs, final) = fused ? lstm(x, initial: state) : lstm.unrolled(x, initial: state)
+        let (outputs, final) = mode == .unrolled ? lstm.unrolled(x, initial: state)
+            : lstm.fused(x, initial: state, vectorised: mode == .vectorised)
         var random = RandomSource(seed: seed)
         let wo = Tensor.normal(outputs.shape, using: &random)
         let wh = Tensor.normal(final.hidden.shape, using: &random)
@@ -49,19 +54,21 @@ import Testing
         var data = Inputs(seed + 1)
         let sequence = data.normal([steps, batch, inputs])
         let initial = withInitial ? (data.normal([batch, hidden]), data.normal([batch, hidden])) : nil
-        let f = run(lstm, sequence, initial: initial, fused: true, seed: seed + 2)
-        let u = run(lstm, sequence, initial: initial, fused: false, seed: seed + 2)
-        let label = "T \(steps) B \(batch) I \(inputs) H \(hidden) initial \(withInitial)"
-        #expect(maxDifference(f.outputs, u.outputs) < valueTolerance, "outputs, \(label)")
-        #expect(maxDifference(f.hidden, u.hidden) < valueTolerance, "final hidden, \(label)")
-        #expect(maxDifference(f.cell, u.cell) < valueTolerance, "final cell, \(label)")
-        #expect(relativeDifference(f.dSequence, u.dSequence) < gradientTolerance, "∂sequence, \(label)")
-        for (name, (a, b)) in zip(["∂W_x", "∂W_h", "∂b"], zip(f.dParameters, u.dParameters)) {
-            #expect(relativeDifference(a, b) < gradientTolerance, "\(name), \(label)")
-        }
-        if withInitial {
-            #expect(relativeDifference(f.dH0!, u.dH0!) < gradientTolerance, "∂h₀, \(label)")
-            #expect(relativeDifference(f.dC0!, u.dC0!) < gradientTolerance, "∂c₀, \(label)")
+        let u = run(lstm, sequence, initial: initial, mode: .unrolled, seed: seed + 2)
+        for mode in [Mode.vectorised, .portable] {
+            let f = run(lstm, sequence, initial: initial, mode: mode, seed: seed + 2)
+            let label = "\(mode), T \(steps) B \(batch) I \(inputs) H \(hidden) initial \(withInitial)"
+            #expect(maxDifference(f.outputs, u.outputs) < valueTolerance, "outputs, \(label)")
+            #expect(maxDifference(f.hidden, u.hidden) < valueTolerance, "final hidden, \(label)")
+            #expect(maxDifference(f.cell, u.cell) < valueTolerance, "final cell, \(label)")
+            #expect(relativeDifference(f.dSequence, u.dSequence) < gradientTolerance, "∂sequence, \(label)")
+            for (name, (a, b)) in zip(["∂W_x", "∂W_h", "∂b"], zip(f.dParameters, u.dParameters)) {
+                #expect(relativeDifference(a, b) < gradientTolerance, "\(name), \(label)")
+            }
+            if withInitial {
+                #expect(relativeDifference(f.dH0!, u.dH0!) < gradientTolerance, "∂h₀, \(label)")
+                #expect(relativeDifference(f.dC0!, u.dC0!) < gradientTolerance, "∂c₀, \(label)")
+            }
         }
     }
 
@@ -69,6 +76,16 @@ import Testing
         Self.compare(steps: 12, batch: 5, inputs: 7, hidden: 19, withInitial: false, seed: 100)
         Self.compare(steps: 12, batch: 5, inputs: 7, hidden: 19, withInitial: true, seed: 110)
         Self.compare(steps: 9, batch: 8, inputs: 32, hidden: 64, withInitial: true, seed: 120)
+    }
+
+    /// Batches that fill the vectorised kernels' 16-lane vectors, pass over them (two passes of 32 columns
+    /// with a tail) and hidden sizes that leave their unit panels part-empty; sizes with whole 16 × 16
+    /// transposition tiles and edges.
+    @Test func matchesUnrolledVectorShapes() {
+        Self.compare(steps: 5, batch: 32, inputs: 6, hidden: 16, withInitial: true, seed: 180)
+        Self.compare(steps: 3, batch: 33, inputs: 18, hidden: 21, withInitial: true, seed: 183)
+        Self.compare(steps: 4, batch: 37, inputs: 5, hidden: 11, withInitial: true, seed: 185)
+        Self.compare(steps: 3, batch: 16, inputs: 1, hidden: 9, withInitial: false, seed: 190)
     }
 
     @Test func lengthOneAndBatchOne() {
@@ -118,24 +135,43 @@ import Testing
         for (a, b) in zip(fp, up) { #expect(Self.relativeDifference(a, b) < 1e-4) }
     }
 
-    /// The vectorised activations against double precision, on a dense sweep of [−40, 40] and tiny values.
+    /// The activations against double precision, on a dense sweep of [−40, 40] and tiny values: the SIMD4
+    /// ones (portable path) and, where the CPU has AVX-512, the vectorised kernels' (the same formulas
+    /// with fused multiply-adds).
     @Test func activationsAccuracy() {
-        var worstSigmoid = 0.0, worstTanh = 0.0
-        func check(_ x: Float) {
-            let xd = Double(x)
-            let s = Double(FusedLSTMKernels.sigmoid(x)), t = Double(FusedLSTMKernels.tanh(x))
-            let sRef = 1 / (1 + Foundation.exp(-xd)), tRef = Foundation.tanh(xd)
-            worstSigmoid = Swift.max(worstSigmoid, Swift.abs(s - sRef) / sRef)
-            if tRef != 0 { worstTanh = Swift.max(worstTanh, Swift.abs(t - tRef) / Swift.abs(tRef)) } else { #expect(t == 0) }
-        }
+        var points: [Float] = []
         var x: Float = -40
-        while x < 40 { check(x); x += 1.0 / 4096 + Float.ulpOfOne * Swift.abs(x) * 37 }
+        while x < 40 { points.append(x); x += 1.0 / 4096 + Float.ulpOfOne * Swift.abs(x) * 37 }
         var tiny: Float = 1e-30
-        while tiny < 1 { check(tiny); check(-tiny); tiny *= 1.001 }
-        for e in stride(from: 0 as Float, to: 0.7, by: 1e-5) { check(e); check(-e) }  // around tanh's switch
-        #expect(worstSigmoid < 2e-7, "sigmoid: \(worstSigmoid)")
-        #expect(worstTanh < 2e-7, "tanh: \(worstTanh)")
+        while tiny < 1 { points += [tiny, -tiny]; tiny *= 1.001 }
+        for e in stride(from: 0 as Float, to: 0.7, by: 1e-5) { points += [e, -e] }  // around tanh's switch
+
+        func worst(_ sigmoid: (Int) -> Float, _ tanh: (Int) -> Float) -> (sigmoid: Double, tanh: Double) {
+            var worstSigmoid = 0.0, worstTanh = 0.0
+            for (i, x) in points.enumerated() {
+                let xd = Double(x)
+                let s = Double(sigmoid(i)), t = Double(tanh(i))
+                let sRef = 1 / (1 + Foundation.exp(-xd)), tRef = Foundation.tanh(xd)
+                worstSigmoid = Swift.max(worstSigmoid, Swift.abs(s - sRef) / sRef)
+                if tRef != 0 {
+                    worstTanh = Swift.max(worstTanh, Swift.abs(t - tRef) / Swift.abs(tRef))
+                } else {
+                    #expect(t == 0)
+                }
+            }
+            return (worstSigmoid, worstTanh)
+        }
+        let simd4 = worst({ FusedLSTMKernels.sigmoid(points[$0]) }, { FusedLSTMKernels.tanh(points[$0]) })
+        #expect(simd4.sigmoid < 2e-7, "sigmoid: \(simd4.sigmoid)")
+        #expect(simd4.tanh < 2e-7, "tanh: \(simd4.tanh)")
         #expect(FusedLSTMKernels.tanh(100) == 1 && FusedLSTMKernels.tanh(-100) == -1)
         #expect(FusedLSTMKernels.sigmoid(100) == 1 && FusedLSTMKernels.sigmoid(-200) < 1e-37)
+        guard FusedLSTMSteps.available else { return }
+        let (s, t) = FusedLSTMSteps.vectorisedActivations(points)
+        let vectorised = worst({ s[$0] }, { t[$0] })
+        #expect(vectorised.sigmoid < 2e-7, "vectorised sigmoid: \(vectorised.sigmoid)")
+        #expect(vectorised.tanh < 2e-7, "vectorised tanh: \(vectorised.tanh)")
+        let (se, te) = FusedLSTMSteps.vectorisedActivations([100, -100, -200])
+        #expect(te[0] == 1 && te[1] == -1 && se[0] == 1 && se[2] < 1e-37)
     }
 }

@@ -27,8 +27,11 @@ extension Tape {
         let va = values[a], vb = values[b]
         let p = MatmulPlan(va.shape, vb.shape, transposeA: ta, transposeB: tb)
         let sg = p.m * p.n
+        // sgemm with β = 0 writes every element of a gradient (its own pass zeroes C first), so the buffers
+        // start uninitialised unless the products are empty (no batch, or an inner dimension of 0: `p.n` for
+        // ∂A, `p.m` for ∂B).
         if needsGrad[a] {
-            var da = Tensor.zeros(va.shape)
+            var da = p.n == 0 || p.batch == 0 ? Tensor.zeros(va.shape) : Tensor(overwrittenShape: va.shape)
             if ta {  // A is k×m: dA = op(B) · gᵀ
                 Tape.gemmBatch(vb, g, &da, batch: p.batch, m: p.k, n: p.m, k: p.n, tx: tb, ty: true,
                                sx: p.strideB, sy: sg, so: p.strideA)
@@ -39,7 +42,7 @@ extension Tape {
             accumulate(a, da)
         }
         if needsGrad[b] {
-            var db = Tensor.zeros(vb.shape)
+            var db = p.m == 0 || p.batch == 0 ? Tensor.zeros(vb.shape) : Tensor(overwrittenShape: vb.shape)
             if tb {  // B is n×k: dB = gᵀ · op(A)
                 Tape.gemmBatch(g, va, &db, batch: p.batch, m: p.n, n: p.k, k: p.m, tx: true, ty: ta,
                                sx: sg, sy: p.strideA, so: p.strideB)
@@ -66,5 +69,13 @@ extension Tape {
                 }
             }
         }
+    }
+}
+
+extension Tensor {
+    /// A tensor of `shape` whose elements are left uninitialised, for a result that the caller overwrites
+    /// entirely before anyone reads it (an sgemm with β = 0).
+    init(overwrittenShape shape: Shape) {
+        self.init(shape: shape, uninitialised: { _ in })
     }
 }

@@ -1,33 +1,29 @@
-import COpenBLAS
-
 /// The whole-sequence LSTM as one tape node (``LSTM/callAsFunction(_:initial:)``).
 ///
 /// Unrolled on the tape, a step is a dozen nodes (a product, two sums, four slices, five activations, the
 /// cell arithmetic), each with its own result and gradient tensors. Here the sequence is one custom node.
-/// Inside it everything is unit-major: the gates are one `[4·hidden, time·batch]` matrix `Zᵀ` (column
-/// `t·batch + b`), each step's cells and hidden state `[hidden, batch]` blocks. That makes every per-step
-/// product a tall `[4·hidden, ·]` one with the weight as OpenBLAS's packed-once left operand, measured
-/// faster for this skinny batch than the batch-major `[batch, ·]·W` form, and it keeps the products over
-/// all steps single calls:
+/// Inside it everything is unit-major: each step's gates are a `[4·hidden, batch]` block of the activations
+/// (`[time][4·hidden][batch]`), its cells and hidden state `[hidden, batch]` blocks, so that a step's
+/// products are tall `[4·hidden, ·]·[·, batch]` ones, measured faster for this skinny batch than the
+/// batch-major `[batch, ·]·W` form. The loops over steps are ``FusedLSTMSteps``, in two implementations:
 ///
-/// - **forward**: `Zᵀ = W_xᵀ·Xᵀ` for all steps (one sgemm); per step `Zᵀ_t += W_hᵀ·h_{t−1}ᵀ` (sgemm with
-///   β = 1, `W_hᵀ` transposed once per call) and one fused elementwise pass
-///   (``FusedLSTMKernels/forwardStep(z:zStride:bias:cPrev:c:tanhC:h:batch:hidden:)``) that adds the bias,
-///   applies the activations in place and writes the cell, its tanh and the hidden state; the hidden
-///   state is transposed into the `[time, batch, hidden]` outputs.
-/// - **backward**: the outputs' gradient transposed per step; in reverse, per step the fused elementwise
-///   backward into `DZᵀ` and `dhᵀ_{t−1} += W_h·DZᵀ_t` (β = 1); then one sgemm each for
-///   `∂W_h = H_{0‥T−2}ᵀ·DZ_{1‥T−1}` (+ `h₀ᵀ·DZ₀`), `∂W_x = Xᵀ·DZ` and `∂X = DZ·W_xᵀ`, the bias gradient as
-///   `DZᵀ`'s row sums, and the initial state's gradients if it was given.
+/// - **vectorised** (AVX-512, `Sources/CTruflKernels/LSTMKernels.c`): weights packed once per call; per
+///   step one kernel that multiplies `[W_h; W_x; b]` with `[h_{t−1}; x_t; 1]` and finishes with the cell
+///   update (forward), or computes `dh_t = ∂out_t + W_h·dz_{t+1}` and finishes with the cell's backward
+///   (backward); the weights' gradients are blocked products over the gates' gradients filed in panels.
+/// - **portable**: per step OpenBLAS sgemms and the SIMD4 kernels of ``FusedLSTMKernels``; the weights'
+///   gradients one sgemm over `DZᵀ`.
 ///
 /// The final cell is a second node, recorded after the first, whose backward only hands its gradient to
 /// the first (the tape's reverse order delivers it first); the final hidden state is a slice of the
 /// outputs. The unfused step-by-step form stays as ``LSTM/unrolled(_:initial:)`` (the tests' reference).
 extension LSTM {
     /// The fused form of ``callAsFunction(_:initial:)``; `sequence` is `[time, batch, inputs]`, all ≥ 1
-    /// except `inputs`.
-    func fused(_ sequence: Var, initial: State?) -> (outputs: Var, final: State) {
+    /// except `inputs`. `vectorised` chooses the implementation of the recurrence (``FusedLSTMSteps``).
+    func fused(_ sequence: Var, initial: State?,
+               vectorised: Bool = FusedLSTMSteps.vectorisedByDefault) -> (outputs: Var, final: State) {
         let tape = sequence.tape
+        let vectorised = vectorised && FusedLSTMSteps.available
         let (steps, batch, inputs, hidden) = (sequence.shape[0], sequence.shape[1], self.inputs, hiddenSize)
         let gates = 4 * hidden
         if let initial {
@@ -38,9 +34,10 @@ extension LSTM {
         let wxVar = tape[inputWeight], whVar = tape[hiddenWeight], biasVar = tape[bias]
         let x = sequence.value, wx = wxVar.value, wh = whVar.value, b = biasVar.value
         let h0 = initial?.hidden.value, c0 = initial?.cell.value
-        let columns = steps * batch, block = batch * hidden
+        let shape = FusedLSTMShape(steps: steps, batch: batch, inputs: inputs, hidden: hidden)
+        let columns = shape.columns, block = shape.block
 
-        var z = Self.uninitialised(gates * columns)  // [time][4·hidden][batch]: pre-activations, then activations
+        var z = Self.uninitialised(gates * columns)  // [time][4·hidden][batch]: the activations
         var cells = Self.uninitialised(steps * block)  // [time][hidden][batch]
         var tanhCells = Self.uninitialised(steps * block)
         var out = Self.uninitialised(steps * block)  // [time][batch][hidden]
@@ -54,46 +51,24 @@ extension LSTM {
         wx.scalars.withUnsafeBufferPointer { wxb in
         wh.scalars.withUnsafeBufferPointer { whb in
         b.scalars.withUnsafeBufferPointer { bb in
-            let zp = zb.baseAddress!, cp = cb.baseAddress!, tp = tb.baseAddress!, op = ob.baseAddress!
-            let whT = UnsafeMutablePointer<Float>.allocate(capacity: gates * hidden)
-            let wxT = UnsafeMutablePointer<Float>.allocate(capacity: gates * inputs)
-            let hT = UnsafeMutablePointer<Float>.allocate(capacity: block)
-            defer { whT.deallocate(); wxT.deallocate(); hT.deallocate() }
-            FusedLSTMKernels.transpose(whb.baseAddress!, rows: hidden, columns: gates, inStride: gates,
-                                       into: whT, outStride: hidden)
-            if inputs > 0 {
-                FusedLSTMKernels.transpose(wxb.baseAddress!, rows: inputs, columns: gates, inStride: gates,
-                                           into: wxT, outStride: inputs)
-            }
+            let h0T = UnsafeMutablePointer<Float>.allocate(capacity: block)
+            defer { h0T.deallocate() }
             if let h0 {
                 h0.scalars.withUnsafeBufferPointer {
                     FusedLSTMKernels.transpose($0.baseAddress!, rows: batch, columns: hidden, inStride: hidden,
-                                               into: hT, outStride: batch)
+                                               into: h0T, outStride: batch)
                 }
                 c0!.scalars.withUnsafeBufferPointer {
                     FusedLSTMKernels.transpose($0.baseAddress!, rows: batch, columns: hidden, inStride: hidden,
                                                into: c0b.baseAddress!, outStride: batch)
                 }
             }
-            for t in 0..<steps {
-                let zt = zp + t * gates * batch
-                if inputs > 0 {
-                    fusedGemm(false, true, m: gates, n: batch, k: inputs, wxT, lda: inputs,
-                              xb.baseAddress! + t * batch * inputs, ldb: inputs, zt, ldc: batch, beta: 0)
-                } else {
-                    zt.update(repeating: 0, count: gates * batch)
-                }
-                if t > 0 || h0 != nil {
-                    fusedGemm(false, false, m: gates, n: batch, k: hidden, whT, lda: hidden, hT, ldb: batch,
-                              zt, ldc: batch, beta: 1)
-                }
-                FusedLSTMKernels.forwardStep(z: zt, zStride: batch, bias: bb.baseAddress!,
-                                             cPrev: UnsafePointer(t == 0 ? c0b.baseAddress! : cp + (t - 1) * block),
-                                             c: cp + t * block, tanhC: tp + t * block, h: hT,
-                                             batch: batch, hidden: hidden)
-                FusedLSTMKernels.transpose(hT, rows: hidden, columns: batch, inStride: batch,
-                                           into: op + t * block, outStride: hidden)
-            }
+            let withInputs = inputs > 0
+            FusedLSTMSteps.forward(shape, x: withInputs ? xb.baseAddress! : nil, wx: withInputs ? wxb.baseAddress! : nil,
+                                   wh: whb.baseAddress!, bias: bb.baseAddress!,
+                                   h0: h0 == nil ? nil : UnsafePointer(h0T),
+                                   c0: c0b.baseAddress!, act: zb.baseAddress!, cells: cb.baseAddress!,
+                                   tanhCells: tb.baseAddress!, outputs: ob.baseAddress!, vectorised: vectorised)
         }}}}}}}}}
 
         let finalCellGradient = GradientSlot()
@@ -105,7 +80,6 @@ extension LSTM {
         let activations = z, cellValues = cells, tanhValues = tanhCells, hiddenValues = out, initialCell = c0T
         let outputs = tape.custom(inputs: nodeInputs, value: Tensor(shape: [steps, batch, hidden], scalars: out)) { g in
             let dcFinal = finalCellGradient.take()
-            var dz = Self.uninitialised(gates * columns)  // DZᵀ
             var dBias = Self.uninitialised(gates)
             var dWx = Self.uninitialised(inputs * gates), dWh = Self.uninitialised(hidden * gates)
             var dX = Self.uninitialised(wantsX ? columns * inputs : 0)
@@ -117,17 +91,18 @@ extension LSTM {
             hiddenValues.withUnsafeBufferPointer { ob in
             initialCell.withUnsafeBufferPointer { c0b in
             g.scalars.withUnsafeBufferPointer { gb in
-            dz.withUnsafeMutableBufferPointer { dzb in
             wh.scalars.withUnsafeBufferPointer { whb in
-                let ap = ab.baseAddress!, cp = cb.baseAddress!, tp = tb.baseAddress!
-                let dzp = dzb.baseAddress!, whp = whb.baseAddress!
-                let dhT = UnsafeMutablePointer<Float>.allocate(capacity: steps * block)  // [time][hidden][batch]
-                let dc = UnsafeMutablePointer<Float>.allocate(capacity: block)
-                defer { dhT.deallocate(); dc.deallocate() }
-                for t in 0..<steps {
-                    FusedLSTMKernels.transpose(gb.baseAddress! + t * block, rows: batch, columns: hidden,
-                                               inStride: hidden, into: dhT + t * block, outStride: batch)
-                }
+            wx.scalars.withUnsafeBufferPointer { wxb in
+            x.scalars.withUnsafeBufferPointer { xb in
+            (h0?.scalars ?? []).withUnsafeBufferPointer { h0b in
+            dWh.withUnsafeMutableBufferPointer { dwh in
+            dWx.withUnsafeMutableBufferPointer { dwx in
+            dBias.withUnsafeMutableBufferPointer { db in
+            dX.withUnsafeMutableBufferPointer { dxb in
+            dh0.withUnsafeMutableBufferPointer { dh0b in
+            dc0.withUnsafeMutableBufferPointer { dc0b in
+                let dc = UnsafeMutablePointer<Float>.allocate(capacity: block)  // [hidden][batch]
+                defer { dc.deallocate() }
                 if let dcFinal {
                     dcFinal.scalars.withUnsafeBufferPointer {
                         FusedLSTMKernels.transpose($0.baseAddress!, rows: batch, columns: hidden, inStride: hidden,
@@ -136,60 +111,18 @@ extension LSTM {
                 } else {
                     dc.initialize(repeating: 0, count: block)
                 }
-                for t in stride(from: steps - 1, through: 0, by: -1) {
-                    FusedLSTMKernels.backwardStep(a: ap + t * gates * batch, aStride: batch, tanhC: tp + t * block,
-                                                  cPrev: t == 0 ? c0b.baseAddress! : cp + (t - 1) * block,
-                                                  dh: dhT + t * block, dc: dc, dz: dzp + t * batch,
-                                                  dzStride: columns, batch: batch, hidden: hidden)
-                    if t > 0 {
-                        fusedGemm(false, false, m: hidden, n: batch, k: gates, whp, lda: gates, dzp + t * batch,
-                                  ldb: columns, dhT + (t - 1) * block, ldc: batch, beta: 1)
-                    }
-                }
-                if wantsH0 {
-                    dh0.withUnsafeMutableBufferPointer {
-                        fusedGemm(true, true, m: batch, n: hidden, k: gates, dzp, lda: columns, whp, ldb: gates,
-                                  $0.baseAddress!, ldc: hidden, beta: 0)
-                    }
-                }
-                dc0.withUnsafeMutableBufferPointer {
-                    FusedLSTMKernels.transpose(dc, rows: hidden, columns: batch, inStride: batch,
-                                               into: $0.baseAddress!, outStride: hidden)
-                }
-                dWh.withUnsafeMutableBufferPointer { dwb in
-                    let dw = dwb.baseAddress!
-                    if steps > 1 {
-                        fusedGemm(true, true, m: hidden, n: gates, k: (steps - 1) * batch, ob.baseAddress!,
-                                  lda: hidden, dzp + batch, ldb: columns, dw, ldc: gates, beta: 0)
-                    }
-                    if let h0 {
-                        h0.scalars.withUnsafeBufferPointer {
-                            fusedGemm(true, true, m: hidden, n: gates, k: batch, $0.baseAddress!, lda: hidden,
-                                      dzp, ldb: columns, dw, ldc: gates, beta: steps > 1 ? 1 : 0)
-                        }
-                    } else if steps == 1 {
-                        dw.update(repeating: 0, count: hidden * gates)
-                    }
-                }
-                dBias.withUnsafeMutableBufferPointer { db in
-                    for r in 0..<gates { db[r] = FusedLSTMKernels.sum(dzp + r * columns, count: columns) }
-                }
-                guard inputs > 0 else { return }
-                x.scalars.withUnsafeBufferPointer { xb in
-                    dWx.withUnsafeMutableBufferPointer {
-                        fusedGemm(true, true, m: inputs, n: gates, k: columns, xb.baseAddress!, lda: inputs,
-                                  dzp, ldb: columns, $0.baseAddress!, ldc: gates, beta: 0)
-                    }
-                }
-                if wantsX {
-                    wx.scalars.withUnsafeBufferPointer { wxb in
-                        dX.withUnsafeMutableBufferPointer {
-                            fusedGemm(true, true, m: columns, n: inputs, k: gates, dzp, lda: columns,
-                                      wxb.baseAddress!, ldb: gates, $0.baseAddress!, ldc: inputs, beta: 0)
-                        }
-                    }
-                }
-            }}}}}}}}
+                let withInputs = inputs > 0
+                let buffers = FusedLSTMBackward(
+                    wh: whb.baseAddress!, wx: withInputs ? wxb.baseAddress! : nil, act: ab.baseAddress!,
+                    cells: cb.baseAddress!, tanhCells: tb.baseAddress!, c0: c0b.baseAddress!,
+                    h0: h0 == nil ? nil : h0b.baseAddress!, x: withInputs ? xb.baseAddress! : nil,
+                    outputs: ob.baseAddress!, dOutputs: gb.baseAddress!, dc: dc, dWh: dwh.baseAddress!,
+                    dWx: withInputs ? dwx.baseAddress! : nil, dBias: db.baseAddress!,
+                    dX: wantsX && withInputs ? dxb.baseAddress! : nil, dh0: wantsH0 ? dh0b.baseAddress! : nil)
+                FusedLSTMSteps.backward(shape, buffers, vectorised: vectorised)
+                FusedLSTMKernels.transpose(dc, rows: hidden, columns: batch, inStride: batch,
+                                           into: dc0b.baseAddress!, outStride: hidden)
+            }}}}}}}}}}}}}}}}
             var grads: [Tensor?] = [wantsX ? Tensor(shape: [steps, batch, inputs], scalars: dX) : nil,
                                     Tensor(shape: [inputs, gates], scalars: dWx),
                                     Tensor(shape: [hidden, gates], scalars: dWh),
@@ -221,15 +154,6 @@ extension LSTM {
     static func uninitialised(_ n: Int) -> [Float] {
         [Float](unsafeUninitializedCapacity: n) { _, count in count = n }
     }
-}
-
-/// `C = α·op(A)·op(B) + β·C` (α = 1) on row-major matrices with explicit leading dimensions.
-@inline(__always)
-private func fusedGemm(_ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int,
-                       _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-                       _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
 /// The final cell's gradient, handed from its node's backward to the sequence node's (one backward pass).

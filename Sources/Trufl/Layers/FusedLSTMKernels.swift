@@ -1,6 +1,7 @@
-/// The elementwise kernels of the fused LSTM (``LSTM/callAsFunction(_:initial:)``): the gate activations,
+/// The elementwise kernels of the fused LSTM's portable path (``FusedLSTMSteps``): the gate activations,
 /// cell and hidden update of one step and its backward, four lanes at a time with `SIMD4<Float>` (SSE2,
-/// which every x86-64 has), and a vectorisable `exp` for the sigmoid and tanh.
+/// which every x86-64 has), and a vectorisable `exp` for the sigmoid and tanh. The AVX-512 path
+/// (`Sources/CTruflKernels/LSTMKernels.c`) evaluates the same formulas sixteen lanes at a time.
 ///
 /// **Accuracy.** `exp` here reduces `x = n·ln 2 + r` (Cody–Waite, `|r| ≤ ln 2 / 2`) and evaluates the
 /// degree-7 Taylor polynomial of `eʳ` (truncation below 1e-8 relative), then scales by `2ⁿ` through the

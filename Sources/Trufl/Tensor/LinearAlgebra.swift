@@ -17,9 +17,9 @@ extension Tensor {
     /// `transposeB` read the last two dimensions of an operand transposed, without copying.
     public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
         let p = MatmulPlan(self.shape, other.shape, transposeA: transposeA, transposeB: transposeB)
-        var result = Tensor(shape: p.outShape, repeating: 0)
-        if p.m == 0 || p.n == 0 || p.batch == 0 { return result }
-        if p.k == 0 { return result }
+        // sgemm with β = 0 writes every element; only an empty inner dimension leaves zeros to return.
+        if p.m == 0 || p.n == 0 || p.batch == 0 || p.k == 0 { return Tensor(shape: p.outShape, repeating: 0) }
+        var result = Tensor(overwrittenShape: p.outShape)
         scalars.withUnsafeBufferPointer { ab in
             other.scalars.withUnsafeBufferPointer { bb in
                 result.scalars.withUnsafeMutableBufferPointer { cb in
