@@ -325,8 +325,9 @@ final class ColouringStepRow: BenchRow {
         }
         for affine in model.prior.affines { walk += [(affine.logScale, 0.1), (affine.shift, 0.1)] }
         // The seeds follow the model's own parameter order, which is also the optimiser's.
-        precondition(walk.map { ObjectIdentifier($0.parameter) } == model.parameters.map { ObjectIdentifier($0) },
-                     "ColouringStepRow: the walk no longer matches GraphColouringModel.parameters")
+        guard walk.map({ ObjectIdentifier($0.parameter) }) == model.parameters.map({ ObjectIdentifier($0) }) else {
+            fatalError("ColouringStepRow: the walk no longer matches GraphColouringModel.parameters")
+        }
         for (i, entry) in walk.enumerated() {
             guard let bound = entry.bound else { continue }
             entry.parameter.value = hashUniform(entry.parameter.value.shape.dimensions, seed: 600 + i, bound: bound)

@@ -5,7 +5,7 @@
 enum NumberFormat {
     /// `10^exponent` for `0 <= exponent <= 22`, computed by exact multiplication.
     static func powerOfTen(_ exponent: Int) -> Double {
-        precondition(exponent >= 0 && exponent <= 22, "powerOfTen: exponent out of range")
+        guard exponent >= 0 && exponent <= 22 else { fatalError("powerOfTen: exponent \(exponent) out of range") }
         var result = 1.0
         for _ in 0..<exponent { result *= 10 }
         return result

@@ -25,7 +25,7 @@ enum FusedLSTMSteps {
 
     /// The vectorised kernels' sigmoid and tanh of `x` (for tests; only where ``available``).
     static func vectorisedActivations(_ x: [Float]) -> (sigmoid: [Float], tanh: [Float]) {
-        precondition(available, "the vectorised LSTM kernels need AVX-512")
+        guard available else { fatalError("the vectorised LSTM kernels need AVX-512") }
         var s = [Float](repeating: 0, count: x.count), t = s
         s.withUnsafeMutableBufferPointer { sb in
             t.withUnsafeMutableBufferPointer { tb in

@@ -32,7 +32,7 @@ public enum Checkpoint {
 
     /// Writes `parameters` to `url` atomically.
     public static func save(_ parameters: [Parameter], to url: URL) throws {
-        precondition(UInt32(1).littleEndian == 1, "Checkpoint assumes a little-endian host")
+        guard UInt32(1).littleEndian == 1 else { fatalError("Checkpoint assumes a little-endian host") }
         var data = Data(magic)
         func put<T: FixedWidthInteger>(_ x: T) { withUnsafeBytes(of: x.littleEndian) { data.append(contentsOf: $0) } }
         put(UInt32(1))

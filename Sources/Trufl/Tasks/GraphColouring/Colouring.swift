@@ -43,7 +43,7 @@ extension Graph {
     /// colour would only repeat the search). The result is deterministic: the same graph gives the same colouring,
     /// and colours appear in order of first use (the first node coloured gets colour 0).
     public func colouring(colourCount: Int = 3) -> [Int]? {
-        precondition(colourCount >= 1, "colouring(colourCount:) needs at least one colour")
+        guard colourCount >= 1 else { fatalError("colouring(colourCount:) needs at least one colour") }
         var search = KColouringSearch(graph: self, colourCount: colourCount)
         return search.run() ? search.colours : nil
     }

@@ -26,9 +26,9 @@ public struct GraphBatch: Sendable, Equatable {
     /// Packs `graphs`, and `colourings` (one per graph, one colour per node) when given.
     public init(graphs: [Graph], colourings: [[Int]]? = nil) {
         if let colourings {
-            precondition(colourings.count == graphs.count, "GraphBatch: one colouring per graph")
+            guard colourings.count == graphs.count else { fatalError("GraphBatch: one colouring per graph") }
             for (graph, colouring) in zip(graphs, colourings) {
-                precondition(colouring.count == graph.nodeCount, "GraphBatch: one colour per node")
+                guard colouring.count == graph.nodeCount else { fatalError("GraphBatch: one colour per node") }
             }
         }
         var nodeOffsets: [Int] = []

@@ -58,7 +58,7 @@ public struct GraphColouringDataset: Sendable {
     public static func generate(
         size: GraphSize, connectivity: ConnectivityRule = .repair, split: Split, seed: UInt64, count: Int
     ) -> [GraphColouringExample] {
-        precondition(count >= 0, "a split cannot have \(count) examples")
+        guard count >= 0 else { fatalError("a split cannot have \(count) examples") }
         let stream = stream(size: size, split: split, seed: seed)
         let generator = GraphColouringGenerator(size: size, connectivity: connectivity)
         return (0..<count).map { index in

@@ -6,11 +6,11 @@ public struct GraphSize: Sendable, Hashable {
     public let nodes: ClosedRange<Int>
 
     public init(name: String, nodes: ClosedRange<Int>) {
-        precondition(nodes.lowerBound >= 3, "a graph of chromatic number 3 needs at least 3 nodes")
-        precondition(nodes.upperBound <= Int(UInt16.max), "at most \(UInt16.max) nodes")
-        precondition(
-            !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") },
-            "a graph size's name is letters, digits and dashes, not '\(name)'")
+        guard nodes.lowerBound >= 3 else { fatalError("a graph of chromatic number 3 needs at least 3 nodes") }
+        guard nodes.upperBound <= Int(UInt16.max) else { fatalError("at most \(UInt16.max) nodes") }
+        guard !name.isEmpty && name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            fatalError("a graph size's name is letters, digits and dashes, not '\(name)'")
+        }
         self.name = name
         self.nodes = nodes
     }

@@ -161,7 +161,7 @@ extension GraphColouringModel {
 
 /// The fraction of colourings with no monochromatic edge.
 public func colouringValidity(_ graphs: [Graph], _ colourings: [[Int]]) -> Double {
-    precondition(graphs.count == colourings.count, "colouringValidity: one colouring per graph")
+    guard graphs.count == colourings.count else { fatalError("colouringValidity: one colouring per graph") }
     let valid = zip(graphs, colourings).filter { isValidColouring($0, $1, colourCount: 3) }.count
     return Double(valid) / Double(max(graphs.count, 1))
 }

@@ -96,7 +96,7 @@ public final class GraphColouringModel {
     public func elbo(_ batch: GraphBatch, graph: GraphStructure, on tape: Tape, indicator: SupportIndicator = .hard,
                      noise: Tensor) -> GraphELBOTerms {
         let colours = batch.colours.map(Int.init)
-        precondition(colours.count == batch.nodeCount, "GraphColouringModel.elbo: the batch has no colours")
+        guard colours.count == batch.nodeCount else { fatalError("GraphColouringModel.elbo: the batch has no colours") }
         let draw = dequantiser.sample(colours, noise: noise, on: tape)
         let logLikelihood = dequantiser.logLikelihood(of: colours, given: draw.z, marginal: marginal,
                                                       indicator: indicator, ownLogDensity: draw.logDensity)
