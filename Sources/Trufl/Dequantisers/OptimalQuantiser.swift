@@ -93,27 +93,9 @@ extension Var {
             fatalError("logPosteriorGathered: \(shape) against \(x.count) categories")
         }
         let n = shape[0], k = shape[1]
-        var evidence = [Float](repeating: -.infinity, count: n)
-        var out = [Float](repeating: -.infinity, count: n)
-        value.scalars.withUnsafeBufferPointer { lb in
-            let pl = lb.baseAddress!
-            for i in 0..<n {
-                let row = pl + i * k
-                var m = -Float.infinity
-                for j in 0..<k { m = Swift.max(m, row[j]) }
-                guard m > -.infinity else { continue }
-                var total: Float = 0, j = 0
-                if m.isFinite {
-                    var lanes = SIMD8<Float>()
-                    while j + 8 <= k { lanes += VectorMath.exp(VectorMath.load(row + j) - m); j += 8 }
-                    total = lanes.sum()
-                    while j < k { total += Foundation.exp(row[j] - m); j += 1 }
-                }
-                evidence[i] = m.isFinite ? m + Foundation.log(total) : m
-                out[i] = row[x[i]] - evidence[i]
-            }
-        }
         let logJoint = value
+        let evidence = logJoint.logSumExp(axis: 1).scalars   // −∞ for a row that is −∞ throughout
+        let out = (0..<n).map { i in evidence[i] > -.infinity ? logJoint.scalars[i * k + x[i]] - evidence[i] : -.infinity }
         return tape.custom(inputs: [self], value: Tensor(shape: [n], scalars: out)) { g in
             var grad = Tensor.zeros([n, k])
             logJoint.scalars.withUnsafeBufferPointer { lb in

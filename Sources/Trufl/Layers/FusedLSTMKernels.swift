@@ -39,19 +39,7 @@ enum FusedLSTMKernels {
 
     /// `eˣ` for `x ≤ 0` (larger `x` is not supported; `x < −87` is treated as −87).
     @inline(__always) static func expNonPositive(_ x0: F4) -> F4 {
-        let x = x0.replacing(with: -87, where: x0 .< -87)
-        let magic: Float = 12_582_912  // 1.5 · 2²³: adding it rounds to an integer kept in the low bits
-        let kf = x * 1.442_695_04 + magic
-        let n = kf - magic
-        let r = (x - n * 0.693_145_751_953_125) - n * 1.428_606_765_330_187e-06
-        var p = F4(repeating: 1.0 / 5040)
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
+        let (p, kf) = VectorMath.reducedExp(x0.replacing(with: -87, where: x0 .< -87))
         let exponent = (unsafeBitCast(kf, to: SIMD4<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         return p * unsafeBitCast(exponent, to: F4.self)
     }

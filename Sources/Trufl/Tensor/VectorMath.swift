@@ -28,14 +28,17 @@ enum VectorMath {
         unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: F8.self)
     }
 
-    /// The shared core of the two exponentials: `x = n·ln 2 + r` (Cody–Waite, `|r| ≤ ln 2 / 2`) and the
-    /// degree-7 Taylor polynomial of `eʳ`; returns it with `n` as an integer (x must lie in about ±150).
-    @inline(__always) static func reduced(_ x: F8) -> (polynomial: F8, n: SIMD8<Int32>) {
+    /// The core every vector `exp` of the engine shares, at any width (eight lanes here, four in the LSTM's
+    /// portable kernels, ``FusedLSTMKernels``): `x = n·ln 2 + r` (Cody–Waite, `|r| ≤ ln 2 / 2`) and the degree-7
+    /// Taylor polynomial of `eʳ`. Returns it with `n + 1.5·2²³` as a float, whose low bits hold `n` (x must lie
+    /// in about ±150); the caller turns that into `2ⁿ` with its own integer vector type.
+    @inline(__always)
+    static func reducedExp<V: SIMD>(_ x: V) -> (polynomial: V, shiftedN: V) where V.Scalar == Float {
         let magic: Float = 12_582_912  // 1.5 · 2²³: adding it rounds to an integer kept in the low bits
         let kf = x * 1.442_695_04 + magic
         let n = kf - magic
         let r = (x - n * 0.693_145_751_953_125) - n * 1.428_606_765_330_187e-06
-        var p = F8(repeating: 1.0 / 5040)
+        var p = V(repeating: 1.0 / 5040)
         p = p * r + 1.0 / 720
         p = p * r + 1.0 / 120
         p = p * r + 1.0 / 24
@@ -43,6 +46,12 @@ enum VectorMath {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r + 1
+        return (p, kf)
+    }
+
+    /// ``reducedExp(_:)`` on eight lanes, with `n` as integers.
+    @inline(__always) static func reduced(_ x: F8) -> (polynomial: F8, n: SIMD8<Int32>) {
+        let (p, kf) = reducedExp(x)
         return (p, unsafeBitCast(kf, to: SIMD8<Int32>.self) &- 0x4B40_0000)
     }
 
