@@ -34,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Hand-vectorised kernels in C (AVX-512, chosen at run time), e.g. the fused LSTM's steps.
         .target(name: "CTruflKernels"),
+        // The benchmark's probes of the core it runs on (clock under load, FMA throughput per vector width).
+        .target(name: "CMachineProbe"),
         // The engine: tensors, autodiff, distributions, dequantisers, flows, priors, sampling, tasks.
         .target(
             name: "Trufl",
@@ -53,7 +55,7 @@ let package = Package(
         // Benchmarks of the engine, run side by side with PyTorch by `make bench`.
         .executableTarget(
             name: "trufl-bench",
-            dependencies: ["Trufl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Trufl", "CMachineProbe", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/Bench"),
         .testTarget(name: "TruflTests", dependencies: ["Trufl"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),

@@ -40,6 +40,7 @@ enum Machine {
             "blas_threads": openBLASThreads,
             "OPENBLAS_CORETYPE": env["OPENBLAS_CORETYPE"] ?? "(unset)",
             "allowed_cpus": allowedCPUs,
+            "core": CoreProbe.report(),
         ]
     }
 }
