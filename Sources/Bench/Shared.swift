@@ -5,7 +5,7 @@ import Trufl
 // shapes of every row. Change one side, change the other.
 
 /// Deterministic values in `(-bound, bound)` from an integer hash of (seed, index), computed with the same
-/// integer steps and the same Float32 rounding in bench/pytorch/rows.py (`hash_uniform`), so both sides start
+/// integer steps and the same Float32 rounding in bench/pytorch/common.py (`hash_uniform`), so both sides start
 /// from identical weights without sharing a file. (Timing does not depend on the values; the driver still
 /// compares the two sides' losses as a check that the models are the same.)
 func hashUniform(_ shape: [Int], seed: Int, bound: Float) -> Tensor {

@@ -1,0 +1,78 @@
+"""What every PyTorch row shares with the engine's side: the shapes (Sources/Bench/Shared.swift), the hash
+initialisation, the clock, and the MADE masks."""
+import math
+import os
+import time
+import warnings
+
+warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
+import torch  # noqa: E402
+
+# The clock every row reads: wall time, or the process's CPU time (user + system, all threads), the same
+# clock as the engine's CLOCK_PROCESS_CPUTIME_ID. rows.py sets it from --clock.
+_clock = time.perf_counter
+
+
+def use_clock(kind):
+    global _clock
+    _clock = time.perf_counter if kind == "wall" else time.process_time
+
+
+def now():
+    return _clock()
+
+
+# --- shared with Sources/Bench/Shared.swift -------------------------------------------------------------
+TAPE_CHAIN_LENGTH = 1000
+LSTM = dict(sequence=64, batch=32, inputs=32, hidden=256, dimension=3, mixtures=4, made_hidden=128)
+DEQUANTISER = dict(categories=50, dimension=8, batch=1024, tokens=64)
+TOY_STEP = dict(categories=4, variables=2, dimension=2, mixtures=8, hidden=[64, 64], temperature=0.02, beta=1.0,
+                max_gradient_norm=10.0, learning_rate=3e-3)
+# Row 6 (ColouringStepShapes): the chapter's quick and full priors; the batch comes from the engine.
+COLOURING_STEP = dict(graphs=32, nodes=20, temperature=0.02, beta=2.0, max_gradient_norm=1.0,
+                      quick=dict(couplings=4, hidden=32, graph_layers=2, mixtures=4, learning_rate=2e-3),
+                      full=dict(couplings=4, hidden=64, graph_layers=3, mixtures=4, learning_rate=1e-3))
+# The engine's binary, which prints row 6's batch of graphs (set by rows.py's --engine; run.py passes its own).
+ENGINE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                      ".build", "release", "trufl-bench")
+
+
+def hash_uniform(shape, seed, bound):
+    """Values in (-bound, bound) from an integer hash of (seed, index): the same integer steps and Float32
+    rounding as hashUniform in Shared.swift, so both sides hold identical weights."""
+    mask = 0xFFFFFFFF
+    n = math.prod(shape)
+    x = (torch.arange(n, dtype=torch.int64) + ((seed * 0x9E3779B) & mask)) & mask
+    x = (((x >> 16) ^ x) * 0x45D9F3B) & mask
+    x = (((x >> 16) ^ x) * 0x45D9F3B) & mask
+    x = (x >> 16) ^ x
+    u = (x >> 8).to(torch.float32) / 16777216.0
+    b = torch.as_tensor(bound, dtype=torch.float32)
+    return ((2 * u - 1) * b).reshape(shape).contiguous()
+
+
+def inverse_square_root(n):
+    """1/sqrt(n) rounded to Float32 as the Swift side computes it (1 / Float(n).squareRoot())."""
+    return torch.tensor(1.0, dtype=torch.float32) / torch.tensor(float(n), dtype=torch.float32).sqrt()
+
+
+
+def made_masks(dimension, hidden, per_dimension, context):
+    """MADE's masks (Germain et al. 2015) with the engine's degree convention: input i has degree i + 1;
+    hidden unit j has degree j mod D when there is a context; the outputs of dimension d have degree
+    d + 1; hidden layers connect degree-in <= degree-out, the output layer degree-in < degree-out.
+    Without a context hidden unit j has degree j mod (D - 1) + 1 (0 when D = 1)."""
+    sizes = [dimension] + hidden + [dimension * per_dimension]
+    degrees = [torch.arange(dimension) + 1]
+    for width in hidden:
+        if context:
+            degrees.append(torch.arange(width) % dimension)
+        else:
+            degrees.append(torch.arange(width) % (dimension - 1) + 1 if dimension > 1 else torch.zeros(width, dtype=torch.int64))
+    degrees.append(torch.arange(dimension * per_dimension) // per_dimension + 1)
+    masks = []
+    for l in range(len(sizes) - 1):
+        din, dout = degrees[l][:, None], degrees[l + 1][None, :]
+        last = l == len(sizes) - 2
+        masks.append(((dout > din) if last else (dout >= din)).to(torch.float32))
+    return masks
