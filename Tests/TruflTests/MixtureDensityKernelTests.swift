@@ -48,6 +48,107 @@ import Testing
         #expect(result.passed, "\(result)")
     }
 
+    /// Inputs for the bit-identity checks: random rows, and rows with the edge cases the kernels branch on or
+    /// could round differently: x far in a tail or infinite, logits −∞ in some components or all of them, a +∞
+    /// logit (the non-finite branch), extreme log-scales, exact ties between components, signed zeros; with
+    /// `nan`, also NaN in x or in one logit.
+    static func edgeCase(rows: Int, mixtures m: Int, seed: UInt64, nan: Bool = false) -> [Tensor] {
+        var random = RandomSource(seed: seed)
+        var x = (0..<rows).map { _ in 3 * random.normalFloat() }
+        var logits = (0..<(rows * m)).map { _ in 1.5 * random.normalFloat() }
+        var means = (0..<(rows * m)).map { _ in 1.5 * random.normalFloat() }
+        var logScales = (0..<(rows * m)).map { _ in -7 + 12 * random.uniformFloat() }
+        for r in 0..<rows {
+            let row = r * m
+            switch (r + Int(seed)) % 12 {
+            case 1: x[r] = random.uniformFloat() < 0.5 ? -3e4 : 4e4
+            case 2: for j in 0..<m where j % 2 == 0 { logits[row + j] = -.infinity }
+            case 3: for j in 0..<m { logits[row + j] = -.infinity }
+            case 4: x[r] = random.uniformFloat() < 0.5 ? -.infinity : .infinity
+            case 5: logits[row + m / 2] = .infinity
+            case 6: for j in 0..<m { logScales[row + j] = j % 2 == 0 ? -60 : 40 }
+            case 7: for j in 0..<m { (logits[row + j], means[row + j], logScales[row + j]) = (0.5, x[r], 0) }
+            case 8: x[r] = 0; for j in 0..<m { means[row + j] = 0 }
+            case 9: if nan { x[r] = .nan }
+            case 10: if nan { logits[row + (m - 1) / 2] = .nan }
+            case 11: x[r] = -0.0; for j in 0..<m { (logits[row + j], means[row + j]) = (j % 2 == 0 ? 0 : -0.0, -0.0) }
+            default: break
+            }
+        }
+        let shape = Shape([rows]), parameters = Shape([rows, m])
+        return [Tensor(shape: shape, scalars: x), Tensor(shape: parameters, scalars: logits),
+                Tensor(shape: parameters, scalars: means), Tensor(shape: parameters, scalars: logScales)]
+    }
+
+    /// The value and (with `gradient`) the four gradients of one kernel; the incoming gradient has zeros of both
+    /// signs.
+    static func outputs(_ inputs: [Tensor], previous: Bool, gradient: Bool) -> [Tensor] {
+        let tape = Tape()
+        let v = inputs.map { gradient ? tape.variable($0) : tape.constant($0) }
+        let out = previous ? PreviousMixtureDensityKernel.evaluate(v[0], logits: v[1], means: v[2], logScales: v[3])
+            : MixtureDensityKernel.evaluate(v[0], logits: v[1], means: v[2], logScales: v[3])
+        guard gradient else { return [out.value] }
+        var random = RandomSource(seed: 5)
+        let g = (0..<out.shape.elementCount).map { i -> Float in
+            i % 5 == 2 ? 0 : i % 7 == 3 ? -0.0 : random.uniformFloat() * 2 - 1
+        }
+        (out * tape.constant(Tensor(shape: out.shape, scalars: g))).sum().backward()
+        return [out.value] + v.map(\.grad)
+    }
+
+    /// The first element whose bits differ, if any.
+    static func firstDifference(_ a: [Tensor], _ b: [Tensor]) -> String? {
+        for (n, (u, v)) in zip(a, b).enumerated() {
+            guard u.shape == v.shape else { return "output \(n): shapes \(u.shape), \(v.shape)" }
+            for (i, (p, q)) in zip(u.scalars, v.scalars).enumerated() where p.bitPattern != q.bitPattern {
+                return "output \(n) (0 the value, then x, logits, means, log-scales) element \(i): \(p) against \(q)"
+            }
+        }
+        return nil
+    }
+
+    /// The kernel gives the same bits as the previous one (the arithmetic of the chapters' committed outputs),
+    /// forward and backward, for M = 1 … 16 and R = 1 … 37 (every tail of an eight-row block), with and without
+    /// a gradient, on random rows mixed with the edge cases of ``edgeCase(rows:mixtures:seed:nan:)``.
+    @Test(arguments: 1...16)
+    func bitIdenticalToThePreviousKernel(mixtures m: Int) {
+        for rows in 1...37 {
+            for gradient in [false, true] {
+                let inputs = Self.edgeCase(rows: rows, mixtures: m, seed: UInt64(100 * m + rows))
+                let new = Self.outputs(inputs, previous: false, gradient: gradient)
+                let old = Self.outputs(inputs, previous: true, gradient: gradient)
+                let difference = Self.firstDifference(new, old)
+                #expect(difference == nil, "M = \(m), R = \(rows), gradient \(gradient): \(difference ?? "")")
+                if rows >= 12 {     // the edge cases are there: some rows take the non-finite branch
+                    #expect(old[0].scalars.contains { !$0.isFinite } && old[0].scalars.contains { $0.isFinite })
+                }
+            }
+        }
+    }
+
+    /// The same with NaN among the inputs (x, or one logit, in some rows): the same bits everywhere, NaNs
+    /// included.
+    @Test(arguments: [1, 3, 8, 11, 16])
+    func bitIdenticalWithNaNInputs(mixtures m: Int) {
+        for rows in [1, 7, 8, 13, 24, 37] {
+            let inputs = Self.edgeCase(rows: rows, mixtures: m, seed: UInt64(7 * m + rows), nan: true)
+            let new = Self.outputs(inputs, previous: false, gradient: true)
+            let old = Self.outputs(inputs, previous: true, gradient: true)
+            let difference = Self.firstDifference(new, old)
+            #expect(difference == nil, "M = \(m), R = \(rows): \(difference ?? "")")
+        }
+    }
+
+    /// Rows of any rank: x `[2, 3, 5]` against parameters `[2, 3, 5, M]`.
+    @Test func bitIdenticalForHigherRanks() {
+        let flat = Self.edgeCase(rows: 30, mixtures: 4, seed: 3)
+        let inputs = [Tensor(shape: [2, 3, 5], scalars: flat[0].scalars)]
+            + flat[1...].map { Tensor(shape: [2, 3, 5, 4], scalars: $0.scalars) }
+        let difference = Self.firstDifference(Self.outputs(inputs, previous: false, gradient: true),
+                                              Self.outputs(inputs, previous: true, gradient: true))
+        #expect(difference == nil, "\(difference ?? "")")
+    }
+
     /// Far in a tail (|y| up to ~10⁴) the density stays finite and the gradient points back.
     @Test func farTailsStayFinite() {
         let tape = Tape()

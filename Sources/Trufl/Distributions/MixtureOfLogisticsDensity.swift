@@ -1,165 +1,206 @@
 import Foundation
 
-/// ``MixtureOfLogistics/logDensity(_:logits:means:logScales:)`` as one tape node: per element, with
+/// ``MixtureOfLogistics/logDensity(_:logits:means:logScales:)`` as one tape node: per element (row), with
 /// y_m = (x − μ_m)·e^{−log s_m} and the component log densities c_m = log σ(y_m) + log σ(−y_m) − log s_m,
 ///
 ///     log p(x) = logsumexp_m (ℓ_m + c_m) − logsumexp_m ℓ_m        (ℓ the unnormalised mixture logits),
 ///
-/// the M components of an element side by side in eight-lane vectors (M ≤ 8 is one vector; more take
-/// several). When a gradient will be wanted, the forward pass also keeps each element's derivatives per unit
-/// of incoming gradient, so the backward is one multiplication each. With responsibilities w_m = softmax_m(ℓ_m + c_m) and weights π_m = softmax_m(ℓ_m):
-/// ∂/∂ℓ_m = w_m − π_m, ∂/∂x = Σ_m w_m c′_m e^{−log s_m}, ∂/∂μ_m = −w_m c′_m e^{−log s_m},
-/// ∂/∂log s_m = −w_m (1 + c′_m y_m), where c′ = dc/dy = σ(−y) − σ(y). The composed ops stay as
-/// ``MixtureOfLogistics/logDensityComposed(_:logits:means:logScales:)``, the reference of the tests.
+/// When a gradient will be wanted, the forward pass also keeps each row's derivatives per unit of incoming
+/// gradient, so the backward is one multiplication each. With responsibilities w_m = softmax_m(ℓ_m + c_m) and
+/// weights π_m = softmax_m(ℓ_m): ∂/∂ℓ_m = w_m − π_m, ∂/∂x = Σ_m w_m c′_m e^{−log s_m},
+/// ∂/∂μ_m = −w_m c′_m e^{−log s_m}, ∂/∂log s_m = −w_m (1 + c′_m y_m), where c′ = dc/dy = σ(−y) − σ(y). The
+/// composed ops stay as ``MixtureOfLogistics/logDensityComposed(_:logits:means:logScales:)``, the reference
+/// of the tests.
+///
+/// **Layout.** Eight rows share a vector: a block of rows r₀ … r₀+7 walks the M components, component m of
+/// the eight rows in one ``VectorMath`` vector, so the maxima and sums over components are lane-wise
+/// operations and no row needs a horizontal reduction (the previous layout, M components of one row per
+/// vector, paid for its lanes past M and reduced across lanes twice per sum and per maximum). The `[R, M]`
+/// parameters come in through 8 × 8 (and 8 × 4) transposes, the rest of M a value at a time
+/// (``loadColumns(_:_:_:)``). The last block's missing rows are zeros, computed and dropped. The components
+/// are evaluated in three short passes rather than one long chain each, so that the core overlaps several.
+///
+/// **The order of the arithmetic.** The chapters' committed outputs were produced by the previous kernel,
+/// which put the M components of one row in the lanes of `SIMD8<Float>` vectors (⌈M/8⌉ of them, the lanes
+/// past M padded with ℓ = −∞, μ = log s = 0) and reduced across lanes; it is kept in the tests
+/// (`PreviousMixtureDensityKernel`), which check this one against it bit for bit. To give the same bits,
+/// every row here evaluates the same expressions in the same order: component j of a row sat in lane j mod 8
+/// of vector ⌊j/8⌋, so ``top(_:_:_:)`` and ``total(_:_:_:)`` replay that kernel's reduction trees over the
+/// "lanes" j, and the padding is one extra component (index M in the scratch) evaluated at ℓ = −∞,
+/// μ = log s = 0, standing in for every lane j ≥ M. The log of the ratio of the two sums is the scalar
+/// `Foundation.log`, one call per row, as before (the bits to reproduce are libm's).
+///
+/// The stored derivatives are block-major (per block: ∂/∂x, then ∂/∂ℓ_m, ∂/∂μ_m, ∂/∂log s_m for each m, one
+/// vector of eight rows each); the backward scales them and transposes them back into `[R, M]`
+/// (``storeColumns(_:_:_:_:)``).
 enum MixtureDensityKernel {
     typealias F8 = SIMD8<Float>
 
-    /// Rows of the parameters, `[R, M]` flattened, M padded to whole vectors: the padding has ℓ = −∞
-    /// (weight 0) and μ = log s = 0.
-    struct Rows {
-        let count: Int, mixtures: Int, chunks: Int
-        var logits: [Float], means: [Float], logScales: [Float]
-        init(_ logits: Tensor, _ means: Tensor, _ logScales: Tensor, rows: Int, mixtures m: Int) {
-            (count, mixtures, chunks) = (rows, m, (m + 7) / 8)
-            let width = chunks * 8
-            func pad(_ t: Tensor, _ fill: Float) -> [Float] {
-                if width == m { return t.scalars }
-                var out = [Float](repeating: fill, count: rows * width)
-                for r in 0..<rows { for j in 0..<m { out[r * width + j] = t.scalars[r * m + j] } }
-                return out
-            }
-            self.logits = pad(logits, -.infinity)
-            self.means = pad(means, 0)
-            self.logScales = pad(logScales, 0)
+    /// Per-block scratch, M + 1 vectors each (index M is the padding component).
+    struct Scratch {
+        let y, slope, inverse, joint, logit, e: UnsafeMutablePointer<F8>
+        let storage: UnsafeMutablePointer<F8>
+        init(mixtures m: Int) {
+            storage = .allocate(capacity: 6 * (m + 1))
+            (y, slope, inverse) = (storage, storage + (m + 1), storage + 2 * (m + 1))
+            (joint, logit, e) = (storage + 3 * (m + 1), storage + 4 * (m + 1), storage + 5 * (m + 1))
         }
+        func deallocate() { storage.deallocate() }
     }
 
-    /// The largest lane.
-    @inline(__always) static func largest(_ v: F8) -> Float {
-        let four = pointwise(v.lowHalf, v.highHalf)
-        return Swift.max(Swift.max(four[0], four[1]), Swift.max(four[2], four[3]))
-    }
-
-    @inline(__always) static func pointwise(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
-        a.replacing(with: b, where: b .> a)
-    }
-
-    /// The lane-wise maximum over `chunks` vectors and its largest lane.
-    @inline(__always) static func top(_ v: UnsafePointer<F8>, _ chunks: Int) -> Float {
-        var m = v[0]
-        for c in 1..<max(chunks, 1) { m = m.replacing(with: v[c], where: v[c] .> m) }
-        return largest(m)
-    }
-
-    /// Σ exp(v − top) over `chunks` vectors, and the exponentials themselves into `out`.
-    @inline(__always) static func sumExp(_ v: UnsafePointer<F8>, _ top: Float, _ out: UnsafeMutablePointer<F8>,
-                                         _ chunks: Int) -> Float {
-        var total = F8()
-        for c in 0..<chunks {
-            out[c] = VectorMath.exp(v[c] - top)
-            total += out[c]
+    /// One block of eight rows: `x` eight values, the parameters `[8, M]`. Returns the log densities; with
+    /// `local`, stores the block's derivatives there (1 + 3M vectors).
+    @inline(__always)
+    static func block(_ px: UnsafePointer<Float>, _ pl: UnsafePointer<Float>, _ pm: UnsafePointer<Float>,
+                      _ ps: UnsafePointer<Float>, _ m: Int, _ s: Scratch, _ local: UnsafeMutablePointer<F8>?) -> F8 {
+        let chunks = (m &+ 7) / 8, last = m % 8 == 0 ? m &- 1 : m   // the padding at index m, if any
+        let x = VectorMath.load(px)
+        // The components in three passes, each short enough for the core to overlap several components
+        // (one pass would be a single chain of two exps, two divisions and two polynomials per component).
+        loadColumns(pl, m, s.logit)
+        loadColumns(pm, m, s.y)          // the means, until the first pass
+        loadColumns(ps, m, s.joint)      // the log-scales, until the third pass
+        for j in 0..<m {
+            let inverse = VectorMath.exp(-s.joint[j])
+            (s.y[j], s.inverse[j]) = ((x - s.y[j]) * inverse, inverse)
         }
-        return total.sum()
+        if last == m {     // ℓ = −∞, μ = log s = 0
+            let inverse = VectorMath.exp(-F8.zero)
+            (s.y[m], s.inverse[m]) = ((x - F8.zero) * inverse, inverse)
+            (s.joint[m], s.logit[m]) = (F8.zero, F8(repeating: -.infinity))
+        }
+        for j in 0...last {
+            let yc = s.y[j]
+            let (e, q) = VectorMath.logisticParts(yc)
+            let slope = (1 - e) * q
+            s.slope[j] = slope.replacing(with: -slope, where: yc .> 0)     // σ(−y) − σ(y)
+            s.e[j] = e
+        }
+        for j in 0...last {
+            let component = -VectorMath.abs(s.y[j]) - 2 * VectorMath.logOnePlusUnit(s.e[j]) - s.joint[j]
+            s.joint[j] = s.logit[j] + component
+        }
+        let topJoint = top(s.joint, m, chunks), topLogit = top(s.logit, m, chunks)
+        let finite = (VectorMath.abs(topJoint) .< .infinity) .& (VectorMath.abs(topLogit) .< .infinity)
+        for j in 0...last {
+            s.joint[j] = VectorMath.exp(s.joint[j] - topJoint)     // now the unnormalised w
+            s.logit[j] = VectorMath.exp(s.logit[j] - topLogit)     // and π
+        }
+        let sumJoint = total(s.joint, m, chunks), sumLogit = total(s.logit, m, chunks)
+        let difference = topJoint - topLogit, ratio = sumJoint / sumLogit
+        var out = difference
+        for i in 0..<8 where finite[i] { out[i] = difference[i] + Foundation.log(ratio[i]) }
+        guard let local else { return out }
+        let (toW, toPi) = (1 / sumJoint, 1 / sumLogit)
+        let dl = local + 1, dm = dl + m, ds = dm + m
+        for j in 0...last {
+            let wc = s.joint[j] * toW, t = wc * s.slope[j] * s.inverse[j]
+            s.inverse[j] = t
+            guard j < m else { break }
+            dl[j] = (wc - s.logit[j] * toPi).replacing(with: 0, where: .!finite)
+            dm[j] = (-t).replacing(with: 0, where: .!finite)
+            ds[j] = (-wc * (1 + s.slope[j] * s.y[j])).replacing(with: 0, where: .!finite)
+        }
+        local[0] = total(s.inverse, m, chunks).replacing(with: 0, where: .!finite)
+        return out
     }
 
     static func evaluate(_ x: Var, logits: Var, means: Var, logScales: Var) -> Var {
         let m = logits.shape[logits.shape.rank - 1]
-        guard means.shape == logits.shape, logScales.shape == logits.shape,
+        guard m > 0, means.shape == logits.shape, logScales.shape == logits.shape,
               x.shape.dimensions + [m] == logits.shape.dimensions else {
             fatalError("MixtureOfLogistics.logDensity: x \(x.shape) against parameters \(logits.shape), \(means.shape), \(logScales.shape)")
         }
-        let rows = Rows(logits.value, means.value, logScales.value, rows: x.shape.elementCount, mixtures: m)
-        let k = rows.chunks, width = k * 8
+        let rows = x.shape.elementCount, blocks = (rows + 7) / 8
         let wantsGradient = [x, logits, means, logScales].contains { $0.requiresGradient }
-        var out = [Float](repeating: 0, count: rows.count)
-        // With a gradient to come, the forward pass keeps each row's local derivatives (per unit of the
-        // incoming gradient): ∂/∂x, and ∂/∂ℓ_m, ∂/∂μ_m, ∂/∂log s_m, padded like the parameters.
-        var dx = [Float](repeating: 0, count: wantsGradient ? rows.count : 0)
-        var local = [Float](repeating: 0, count: wantsGradient ? 3 * rows.count * width : 0)
-        let scratch = UnsafeMutablePointer<F8>.allocate(capacity: 2 * k)
-        defer { scratch.deallocate() }
-        let w = scratch, pi = scratch + k
-        local.withUnsafeMutableBufferPointer { lb in
-            walk(rows, x.value) { r, y, joint, logit, slope, inverse in
-                let topJoint = top(joint, k), topLogit = top(logit, k)
-                guard topJoint.isFinite && topLogit.isFinite else {
-                    out[r] = topJoint - topLogit   // ±∞ (or NaN) as the composed ops would give
-                    return
+        let stride = 1 + 3 * m     // vectors of derivatives per block
+        let s = Scratch(mixtures: m)
+        defer { s.deallocate() }
+        var tail = [Float](repeating: 0, count: 8 * (1 + 3 * m))     // the last block, its rows past R zeros
+        var local: [F8] = []
+        let value = x.value.scalars.withUnsafeBufferPointer { xb in
+            logits.value.scalars.withUnsafeBufferPointer { lb in
+            means.value.scalars.withUnsafeBufferPointer { mb in
+            logScales.value.scalars.withUnsafeBufferPointer { sb in
+            tail.withUnsafeMutableBufferPointer { tb in
+                let (px, pl, pm, ps, pt) = (xb.baseAddress!, lb.baseAddress!, mb.baseAddress!, sb.baseAddress!,
+                                            tb.baseAddress!)
+                /// The log densities into `po`, and with `pd` the derivatives (every element of both written).
+                func run(_ po: UnsafeMutablePointer<Float>, _ pd: UnsafeMutablePointer<F8>?) {
+                    for b in 0..<(rows / 8) {
+                        let r = 8 &* b, o = r &* m
+                        let out = block(px + r, pl + o, pm + o, ps + o, m, s, pd.map { $0 + b &* stride })
+                        VectorMath.store(out, po + r)
+                    }
+                    let r = rows / 8 * 8, count = rows &- r
+                    guard count > 0 else { return }
+                    let (tx, tl, tm, ts) = (pt, pt + 8, pt + 8 + 8 * m, pt + 8 + 16 * m)
+                    for i in 0..<count { tx[i] = px[r &+ i] }
+                    for i in 0..<(count &* m) {
+                        (tl[i], tm[i], ts[i]) = (pl[r &* m &+ i], pm[r &* m &+ i], ps[r &* m &+ i])
+                    }
+                    let out = block(tx, tl, tm, ts, m, s, pd.map { $0 + (blocks &- 1) &* stride })
+                    for i in 0..<count { po[r &+ i] = out[i] }
                 }
-                let sumJoint = sumExp(joint, topJoint, w, k), sumLogit = sumExp(logit, topLogit, pi, k)
-                out[r] = (topJoint - topLogit) + Foundation.log(sumJoint / sumLogit)
-                guard wantsGradient else { return }
-                let (toW, toPi) = (1 / sumJoint, 1 / sumLogit)
-                let base = lb.baseAddress! + 3 * r * width
-                var total = F8()
-                for c in 0..<k {
-                    let wc = w[c] * toW, t = wc * slope[c] * inverse[c]
-                    total += t
-                    VectorMath.store(wc - pi[c] * toPi, base + 8 * c)
-                    VectorMath.store(-t, base + width + 8 * c)
-                    VectorMath.store(-wc * (1 + slope[c] * y[c]), base + 2 * width + 8 * c)
+                return Tensor(shape: x.shape) { ob in
+                    guard wantsGradient else { return run(ob.baseAddress!, nil) }
+                    local = [F8](unsafeUninitializedCapacity: blocks * stride) { db, count in
+                        run(ob.baseAddress!, db.baseAddress!)
+                        count = blocks * stride
+                    }
                 }
-                dx[r] = total.sum()
-            }
+            }}}}
         }
-        let shape = x.shape, rowCount = rows.count
-        return x.tape.custom(inputs: [x, logits, means, logScales], value: Tensor(shape: shape, scalars: out)) { g in
-            backward(dx, local, g, shape: shape, rows: rowCount, mixtures: m, width: width)
+        let shape = x.shape, derivatives = local
+        return x.tape.custom(inputs: [x, logits, means, logScales], value: value) { g in
+            backward(derivatives, g, shape: shape, rows: rows, mixtures: m)
         }
     }
 
-    /// The gradients: each row's stored derivatives times its incoming gradient.
-    static func backward(_ dx: [Float], _ local: [Float], _ g: Tensor, shape: Shape, rows: Int, mixtures m: Int,
-                         width: Int) -> [Tensor?] {
-        var gx = [Float](repeating: 0, count: rows)
-        var gl = [Float](repeating: 0, count: rows * m), gm = gl, gs = gl
-        for r in 0..<rows {
-            let gr = g.scalars[r]
-            guard gr != 0 else { continue }
-            gx[r] = gr * dx[r]
-            let base = 3 * r * width
-            for j in 0..<m {
-                gl[r * m + j] = gr * local[base + j]
-                gm[r * m + j] = gr * local[base + width + j]
-                gs[r * m + j] = gr * local[base + 2 * width + j]
+    /// The gradients: each row's stored derivatives times its incoming gradient (exactly 0 where that is 0).
+    static func backward(_ local: [F8], _ g: Tensor, shape: Shape, rows: Int, mixtures m: Int) -> [Tensor?] {
+        let stride = 1 + 3 * m
+        let scaled = UnsafeMutablePointer<F8>.allocate(capacity: m)
+        defer { scaled.deallocate() }
+        return local.withUnsafeBufferPointer { db in
+            g.scalars.withUnsafeBufferPointer { gb in
+                guard let pd = db.baseAddress, let pg = gb.baseAddress else {     // no rows
+                    return [Tensor.zeros(shape)] + (0..<3).map { _ in Tensor.zeros(Shape(shape.dimensions + [m])) }
+                }
+                /// Calls `body(gradient, block, count)` per block of eight rows; the missing rows' gradient is 0.
+                func forEachBlock(_ body: (F8, UnsafePointer<F8>, Int) -> Void) {
+                    for r in Swift.stride(from: 0, to: rows, by: 8) {
+                        let count = Swift.min(8, rows &- r)
+                        var gv = F8.zero
+                        if count == 8 {
+                            gv = VectorMath.load(pg + r)
+                        } else {
+                            for i in 0..<count { gv[i] = pg[r &+ i] }
+                        }
+                        body(gv, pd + r / 8 &* stride, count)
+                    }
+                }
+                let gx = Tensor(shape: shape) { out in
+                    var r = 0
+                    forEachBlock { gv, d, count in
+                        let v = VectorMath.scale(gv, d[0])
+                        for i in 0..<count { out[r &+ i] = v[i] }
+                        r &+= 8
+                    }
+                }
+                /// ∂/∂ℓ, ∂/∂μ or ∂/∂log s (`offset` 1, 1 + M, 1 + 2M in the stored derivatives) into `[R, M]`.
+                func parameter(_ offset: Int) -> Tensor {
+                    Tensor(shape: Shape(shape.dimensions + [m])) { out in
+                        var p = out.baseAddress!
+                        forEachBlock { gv, d, count in
+                            for j in 0..<m { scaled[j] = VectorMath.scale(gv, d[offset &+ j]) }
+                            storeColumns(scaled, m, count, p)
+                            p += 8 &* m
+                        }
+                    }
+                }
+                return [gx, parameter(1), parameter(1 + m), parameter(1 + 2 * m)]
             }
         }
-        let parameterShape = Shape(shape.dimensions + [m])
-        return [Tensor(shape: shape, scalars: gx), Tensor(shape: parameterShape, scalars: gl),
-                Tensor(shape: parameterShape, scalars: gm), Tensor(shape: parameterShape, scalars: gs)]
-    }
-
-    /// Calls `body(row, y, ℓ + c, ℓ, c′, e^{−log s})` for each row, each a pointer to `chunks` vectors.
-    @inline(__always)
-    static func walk(_ rows: Rows, _ x: Tensor,
-                     _ body: (Int, UnsafePointer<F8>, UnsafePointer<F8>, UnsafePointer<F8>, UnsafePointer<F8>,
-                              UnsafePointer<F8>) -> Void) {
-        let k = rows.chunks
-        let scratch = UnsafeMutablePointer<F8>.allocate(capacity: 5 * k)
-        defer { scratch.deallocate() }
-        let y = scratch, joint = scratch + k, logit = scratch + 2 * k, slope = scratch + 3 * k, inverse = scratch + 4 * k
-        rows.logits.withUnsafeBufferPointer { lb in
-        rows.means.withUnsafeBufferPointer { mb in
-        rows.logScales.withUnsafeBufferPointer { sb in
-        x.scalars.withUnsafeBufferPointer { xb in
-            let pl = lb.baseAddress!, pm = mb.baseAddress!, ps = sb.baseAddress!, px = xb.baseAddress!
-            for r in 0..<rows.count {
-                let xr = F8(repeating: px[r])
-                for c in 0..<k {
-                    let o = (r * k + c) * 8
-                    let logScale = VectorMath.load(ps + o)
-                    inverse[c] = VectorMath.exp(-logScale)
-                    let yc = (xr - VectorMath.load(pm + o)) * inverse[c]
-                    let (e, q) = VectorMath.logisticParts(yc)
-                    let component = -VectorMath.abs(yc) - 2 * VectorMath.logOnePlusUnit(e) - logScale
-                    let s = (1 - e) * q
-                    y[c] = yc
-                    slope[c] = s.replacing(with: -s, where: yc .> 0)     // σ(−y) − σ(y)
-                    logit[c] = VectorMath.load(pl + o)
-                    joint[c] = logit[c] + component
-                }
-                body(r, y, joint, logit, slope, inverse)
-            }
-        }}}}
     }
 }
