@@ -10,6 +10,7 @@ import torch.nn.functional as F  # noqa: E402
 
 import common  # noqa: E402
 from common import now, hash_uniform, inverse_square_root, COLOURING_STEP  # noqa: E402
+from trufl import inverse_temperature, log_width, log_soft_support, log_posterior  # noqa: E402
 
 
 def colouring_batch():
@@ -97,7 +98,7 @@ class ColouringStep:
         self.affines = [(parameter([D], 0.1), parameter([D], 0.1)) for _ in range(p["couplings"])]
 
         self.log_marginal = torch.full([K], math.log(1 / 3), dtype=torch.float32)  # EmpiricalMarginal.uniform(3)
-        self.inverse_temperature = 1 / torch.tensor(c["temperature"], dtype=torch.float32)
+        self.inverse_temperature = inverse_temperature(c["temperature"])
         self.initial = [q.detach().clone() for q in self.params]
         self.optimiser = torch.optim.Adam(self.params, lr=p["learning_rate"])
         self.check = None
@@ -115,13 +116,6 @@ class ColouringStep:
                 "gradient_norm": self.gradient_norm}
 
     # --- the dequantiser (TRUFLDequantiser, Truncation) ---
-    @staticmethod
-    def log_width(mt, st):
-        """log s = log 2 + log min(m, 1 - m) + log sigma(s~) (Eq. 5). The minimum is a select with ties to its
-        first argument, as the engine's: at m~ = 0 torch.minimum would split the gradient between the two."""
-        a, b = F.logsigmoid(mt), F.logsigmoid(-mt)
-        return torch.where(a <= b, a, b) + F.logsigmoid(st) + math.log(2.0)
-
     @staticmethod
     def truncated_sample(mt, st, noise):
         """Eq. 6 as the engine computes it: u and 1 - u without subtracting from 1, in double precision, then
@@ -194,22 +188,16 @@ class ColouringStep:
         # and shift z = (z' + b) e^tanh(a).
         m, s = mt[x], st[x]
         z_prime = self.truncated_sample(m, s, self.noise)
-        log_f = (F.logsigmoid(z_prime) + F.logsigmoid(-z_prime) - self.log_width(m, s)).sum(-1)
+        log_f = (F.logsigmoid(z_prime) + F.logsigmoid(-z_prime) - log_width(m, s)).sum(-1)
         a = self.flow_log_scale[x].tanh()
         z = (z_prime + self.flow_shift[x]) * a.exp()
         log_q_own = log_f - a.sum(-1)
         # The optimal decoder (Eq. 2) with the soft indicator: z'' = g^-1(z, k) and log q(z|k) for every colour k.
         a_all = self.flow_log_scale.tanh()
         z_all = z[:, None, :] * (-a_all).exp() - self.flow_shift
-        inside = (F.logsigmoid(z_all) + F.logsigmoid(-z_all) - self.log_width(mt, st)).sum(-1) - a_all.sum(-1)
-        lower_half = mt <= 0
-        distance = torch.where(lower_half, torch.sigmoid(z_all) - torch.sigmoid(mt),
-                               torch.sigmoid(-z_all) - torch.sigmoid(-mt)).abs()
-        half_width = torch.where(lower_half, torch.sigmoid(mt), torch.sigmoid(-mt)) * torch.sigmoid(st)
-        log_q = inside + F.logsigmoid((half_width - distance) * self.inverse_temperature).sum(-1)
-        log_joint = log_q + self.log_marginal
-        log_posterior = log_joint - torch.logsumexp(log_joint, dim=-1, keepdim=True)
-        reconstruction = self.per_graph(log_posterior.gather(1, x[:, None])[:, 0])
+        inside = (F.logsigmoid(z_all) + F.logsigmoid(-z_all) - log_width(mt, st)).sum(-1) - a_all.sum(-1)
+        log_q = inside + log_soft_support(z_all, mt, st, self.inverse_temperature)
+        reconstruction = self.per_graph(log_posterior(log_q + self.log_marginal, x))
         # The prior: coupling, then elementwise affine u = (z + shift) e^a, per block; a standard logistic base.
         u = z
         log_det = 0

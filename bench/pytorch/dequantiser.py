@@ -7,6 +7,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from common import now, hash_uniform, DEQUANTISER  # noqa: E402
+from trufl import inverse_temperature, log_width, log_soft_support, log_posterior  # noqa: E402
 
 
 class Dequantiser:
@@ -26,6 +27,7 @@ class Dequantiser:
         self.x = ((hash_uniform([n], 35, 1.0) + 1) / 2 * k).long().clamp(max=k - 1)
         self.noise = (hash_uniform([n, dim], 36, 1.0) + 1) / 2 + 2.0**-25
         self.log_marginal = torch.full([k], -math.log(k))
+        self.inverse_temperature = inverse_temperature(0.02)  # τ = 0.02, as DequantiserRow
         self.info = {"K": k, "D": dim, "tokens": f"{d['batch']} × {d['tokens']}", "decoder": "optimal, soft τ = 0.02"}
         self.check = None
 
@@ -34,25 +36,19 @@ class Dequantiser:
             p.grad = None
         t0 = now()
         mt, st = self.m_tilde, self.s_tilde
-        log_width = torch.minimum(F.logsigmoid(mt), F.logsigmoid(-mt)) + F.logsigmoid(st) + math.log(2.0)
+        widths = log_width(mt, st)
         a, b = torch.tanh(self.log_scale), self.shift
         # Sample (Eq. 6) and push through the category's scale and shift.
-        m_x, w_x = torch.sigmoid(mt[self.x]), log_width[self.x].exp()
+        m_x, w_x = torch.sigmoid(mt[self.x]), widths[self.x].exp()
         u = m_x + (self.noise - 0.5) * w_x
         z_prime = torch.log(u) - torch.log1p(-u)
-        log_q_own = (F.logsigmoid(z_prime) + F.logsigmoid(-z_prime) - log_width[self.x]).sum(-1) - a[self.x].sum(-1)
+        log_q_own = (F.logsigmoid(z_prime) + F.logsigmoid(-z_prime) - widths[self.x]).sum(-1) - a[self.x].sum(-1)
         z = (z_prime + b[self.x]) * a[self.x].exp()
         # log q(z|k) for every k, softened at the support edges.
         z_all = z[:, None, :] * (-a).exp() - b
-        inside = (F.logsigmoid(z_all) + F.logsigmoid(-z_all) - log_width).sum(-1) - a.sum(-1)
-        lower_half = mt <= 0
-        distance = torch.where(lower_half, torch.sigmoid(z_all) - torch.sigmoid(mt),
-                               torch.sigmoid(-z_all) - torch.sigmoid(-mt)).abs()
-        half_width = torch.where(lower_half, torch.sigmoid(mt), torch.sigmoid(-mt)) * torch.sigmoid(st)
-        log_q = inside + F.logsigmoid((half_width - distance) / 0.02).sum(-1)
-        log_joint = log_q + self.log_marginal
-        log_posterior = log_joint - torch.logsumexp(log_joint, dim=-1, keepdim=True)
-        reconstruction = log_posterior.gather(1, self.x[:, None])[:, 0]
+        inside = (F.logsigmoid(z_all) + F.logsigmoid(-z_all) - widths).sum(-1) - a.sum(-1)
+        log_q = inside + log_soft_support(z_all, mt, st, self.inverse_temperature)
+        reconstruction = log_posterior(log_q + self.log_marginal, self.x)
         loss = (log_q_own - reconstruction).mean()
         t1 = now()
         loss.backward()

@@ -6,7 +6,7 @@ user would, CPU, eager mode, float32.
 
 Shapes, initialisation (hash_uniform) and batch match Sources/Bench/Shared.swift and Sources/Bench/Rows.
 One file per row family: micro.py (rows 1–2), dequantiser.py (3), toy_step.py (4), lstm_made.py (5),
-colouring_step.py (6); common.py holds what they share.
+colouring_step.py (6); common.py holds what they share, trufl.py the TRUFL pieces of rows 3, 4 and 6.
 Each sample is timed inside the process after a warm-up that calibrates the iteration count.
 """
 import argparse

@@ -7,6 +7,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from common import now, hash_uniform, inverse_square_root, made_masks, TOY_STEP  # noqa: E402
+from trufl import inverse_temperature, log_width, log_soft_support, log_posterior  # noqa: E402
 
 
 class ToyStep:
@@ -35,7 +36,7 @@ class ToyStep:
         self.noise = (hash_uniform([batch * T, D], 48, 1.0) + 1) / 2 + 2.0**-25
         counts = torch.bincount(self.x, minlength=K).double()
         self.log_marginal = (counts / counts.sum()).log().float()
-        self.inverse_temperature = 1 / torch.tensor(c["temperature"], dtype=torch.float32)
+        self.inverse_temperature = inverse_temperature(c["temperature"])
         self.params = [self.m_tilde, self.s_tilde] + [p for wb in zip(self.weights, self.biases) for p in wb]
         self.initial = [p.detach().clone() for p in self.params]
         self.optimiser = torch.optim.Adam(self.params, lr=c["learning_rate"])
@@ -43,10 +44,6 @@ class ToyStep:
         self.info = {"batch": batch, "x": f"[{batch}, {T}], K {K}", "dequantiser": f"TRUFL, D {D}, no flow, soft τ = {c['temperature']}",
                      "prior": f"MADE over {N} latents, hidden {c['hidden']} ReLU, {M} logistics",
                      "optimiser": "Adam 3e-3, clip 10", "parameters": sum(p.numel() for p in self.params)}
-
-    @staticmethod
-    def log_width(mt, st):
-        return torch.minimum(F.logsigmoid(mt), F.logsigmoid(-mt)) + F.logsigmoid(st) + math.log(2.0)
 
     def iterate(self):
         c = TOY_STEP
@@ -58,21 +55,15 @@ class ToyStep:
         t0 = now()
         mt, st, x = self.m_tilde, self.s_tilde, self.x
         # Dequantise: the truncated-logistic draw (Eq. 6) and its log density (Eq. 7); no flow.
-        log_width = self.log_width(mt, st)
-        u = torch.sigmoid(mt[x]) + (self.noise - 0.5) * log_width[x].exp()
+        widths = log_width(mt, st)
+        u = torch.sigmoid(mt[x]) + (self.noise - 0.5) * widths[x].exp()
         z = torch.log(u) - torch.log1p(-u)
-        log_q_own = (F.logsigmoid(z) + F.logsigmoid(-z) - log_width[x]).sum(-1)
+        log_q_own = (F.logsigmoid(z) + F.logsigmoid(-z) - widths[x]).sum(-1)
         # The optimal decoder (Eq. 2) with the soft indicator: log q(z|k) for every k.
         z_all = z[:, None, :]
-        inside = (F.logsigmoid(z_all) + F.logsigmoid(-z_all) - log_width).sum(-1)
-        lower_half = mt <= 0
-        distance = torch.where(lower_half, torch.sigmoid(z_all) - torch.sigmoid(mt),
-                               torch.sigmoid(-z_all) - torch.sigmoid(-mt)).abs()
-        half_width = torch.where(lower_half, torch.sigmoid(mt), torch.sigmoid(-mt)) * torch.sigmoid(st)
-        log_q = inside + F.logsigmoid((half_width - distance) * self.inverse_temperature).sum(-1)
-        log_joint = log_q + self.log_marginal
-        log_posterior = log_joint - torch.logsumexp(log_joint, dim=-1, keepdim=True)
-        reconstruction = log_posterior.gather(1, x[:, None]).reshape(B, T).sum(1)
+        inside = (F.logsigmoid(z_all) + F.logsigmoid(-z_all) - widths).sum(-1)
+        log_q = inside + log_soft_support(z_all, mt, st, self.inverse_temperature)
+        reconstruction = log_posterior(log_q + self.log_marginal, x).reshape(B, T).sum(1)
         # The prior: MADE -> a mixture of logistics per latent.
         zz = z.reshape(B, -1)
         h = zz
