@@ -83,7 +83,7 @@ def peak(info, core):
         ghz = core["clock_ghz"]
         per_width = []
         for w, m in sorted(widths.items(), key=lambda kv: -int(kv[0])):
-            units = round(2 * m["fma_per_cycle"]) / 2
+            units = max(0.5, round(2 * m["fma_per_cycle"]) / 2)
             per_width.append({"bits": int(w), "lanes": m["lanes"], "measured": m["fma_per_cycle"], "units": units,
                               "gflops": m["lanes"] * 2 * units * ghz})
         best = max(per_width, key=lambda p: p["gflops"])
@@ -101,7 +101,7 @@ def describe_peak(pk):
     widths = "; ".join(f"{p['bits']}-bit: {p['measured']:.2f} FMAs/cycle → {p['lanes']} lanes × 2 × {p['units']:g} × "
                        f"{pk['ghz']:.2f} GHz = {p['gflops']:.1f} GFLOP/s" for p in pk["widths"])
     return (f"{pk['gflops']:.1f} GFLOP/s = vector lanes × 2 (FMA) × FMAs per cycle × clock, the last two measured on "
-            f"the pinned core (Sources/Bench/CoreProbe.swift): clock {pk['ghz']:.2f} GHz by dependent integer adds "
+            f"the core the engine's rows run on (Sources/Bench/CoreProbe.swift): clock {pk['ghz']:.2f} GHz by dependent integer adds "
             f"(/proc/cpuinfo says {pk['mhz']:.0f} MHz, the nominal clock); FMAs per cycle by 12 independent FMA chains, "
             f"rounded to the nearest half: {widths}. (Assuming instead 2 FMA units of the widest vector at "
             f"/proc/cpuinfo's clock, as a spec sheet would, gives {pk['nominal_gflops']:.1f} GFLOP/s.)")
