@@ -86,6 +86,15 @@ import Testing
         Self.compare(steps: 3, batch: 33, inputs: 18, hidden: 21, withInitial: true, seed: 183)
         Self.compare(steps: 4, batch: 37, inputs: 5, hidden: 11, withInitial: true, seed: 185)
         Self.compare(steps: 3, batch: 16, inputs: 1, hidden: 9, withInitial: false, seed: 190)
+        // Whole panels of 8 units and a last pass of 16 columns.
+        Self.compare(steps: 4, batch: 48, inputs: 5, hidden: 24, withInitial: true, seed: 193)
+    }
+
+    /// More than 2048 columns (time × batch): the vectorised weights' gradients take them in blocks of 2048,
+    /// the second block added to the first; with and without an initial state.
+    @Test func matchesUnrolledLongSequence() {
+        Self.compare(steps: 67, batch: 32, inputs: 3, hidden: 8, withInitial: true, seed: 195)
+        Self.compare(steps: 67, batch: 32, inputs: 3, hidden: 8, withInitial: false, seed: 197)
     }
 
     @Test func lengthOneAndBatchOne() {
