@@ -87,10 +87,9 @@ def peak(info, core):
             per_width.append({"bits": int(w), "lanes": m["lanes"], "measured": m["fma_per_cycle"], "units": units,
                               "gflops": m["lanes"] * 2 * units * ghz})
         best = max(per_width, key=lambda p: p["gflops"])
-        out.update({"measured": True, "ghz": ghz, "widths": per_width, "lanes": best["lanes"],
-                    "units": best["units"], "gflops": best["gflops"]})
+        out.update({"measured": True, "ghz": ghz, "widths": per_width, "gflops": best["gflops"]})
     else:
-        out.update({"measured": False, "lanes": lanes, "units": 2, "gflops": nominal})
+        out.update({"measured": False, "lanes": lanes, "gflops": nominal})
     return out
 
 

@@ -8,9 +8,11 @@ import Foundation
 /// - the clock, by a chain of dependent integer adds (one cycle each): cycles per second of CPU time;
 /// - the FMAs per second of each vector width the CPU has, by twelve independent FMA chains (enough to keep
 ///   two pipes busy through a 4-cycle latency); divided by the clock, FMAs per cycle.
-/// Each is the median of `trials` interleaved samples of about `seconds` of CPU time each (thread CPU time,
+/// Each is the median of ``trials`` interleaved samples of about ``seconds`` of CPU time each (thread CPU time,
 /// so time the core spends on other processes is not counted).
 enum CoreProbe {
+    static let trials = 7, seconds = 0.03
+
     struct Result {
         var clockHz: Double
         /// FMA instructions per second, by vector width in bits (256, 512).
@@ -35,7 +37,7 @@ enum CoreProbe {
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
-    static func measure(trials: Int = 7, seconds: Double = 0.03) -> Result? {
+    static func measure() -> Result? {
         guard trufl_probe_add_chain(1) == 100 else { return nil }  // not x86-64: no probe
         let widths = [256, 512].filter { trufl_probe_has_fma(Int32($0)) == 1 }
         // Size each probe to about `seconds` at a guessed 4 GHz and 2 FMAs per cycle.
@@ -64,6 +66,6 @@ enum CoreProbe {
         }
         return ["clock_ghz": r.clockHz / 1e9, "fma": widths,
                 "method": "clock: 100 dependent integer adds per round, 1 cycle each; FMAs: 12 independent chains "
-                    + "of fused multiply-adds; each the median of 7 interleaved samples of thread CPU time"]
+                    + "of fused multiply-adds; each the median of \(trials) interleaved samples of thread CPU time"]
     }
 }
