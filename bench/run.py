@@ -233,7 +233,8 @@ def main():
                   if clock == "cpu" else "wall time (monotonic)")
     print(f"- Clock: {clock_text}")
     print(f"- Each cell: median over {args.pairs} alternated pairs, each sample the mean of ~{args.seconds} s of "
-          "iterations after warm-up; ratio = median over pairs of PyTorch time ÷ engine time (> 1: engine faster)\n")
+          "iterations after warm-up; ratio = median over pairs of PyTorch time ÷ engine time (> 1: engine faster), "
+          "in brackets the lowest and highest pair; GFLOP/s counts the matrix products only\n")
 
     header = "| row | phase | engine | PyTorch | ratio | engine GFLOP/s (% peak) | PyTorch GFLOP/s (% peak) | same result | target |"
     print(header)
@@ -252,7 +253,7 @@ def main():
                 if "error" in s:
                     raise RuntimeError(f"{s['side']}: {name}: {s['error']}")
                 (e_runs if tag == "e" else t_runs).append(s)
-        flop = e_runs[0]["info"].get("flop")
+        flop_info = e_runs[0]["info"].get("flop")  # a number, or one per phase
         checks = [e_runs[-1].get("check"), t_runs[-1].get("check") if t_runs else None]
         same = "—"
         if None not in checks:
@@ -261,7 +262,9 @@ def main():
         for m in metrics:
             et = statistics.median(r["seconds"][m] for r in e_runs)
             tt = statistics.median(r["seconds"][m] for r in t_runs) if t_runs else None
-            ratio = statistics.median(t["seconds"][m] / e["seconds"][m] for e, t in zip(e_runs, t_runs)) if t_runs else None
+            ratios = [t["seconds"][m] / e["seconds"][m] for e, t in zip(e_runs, t_runs)]
+            ratio = statistics.median(ratios) if ratios else None
+            flop = flop_info.get(m) if isinstance(flop_info, dict) else flop_info
             gf_e = gf_t = "—"
             if flop:
                 ge = flop / et / 1e9
@@ -287,7 +290,7 @@ def main():
             if ok is not None:
                 verdicts.append((f"{label} [{m}] ratio", ok))
             tcol = fmt_time(tt) if t_runs else problem
-            rcol = f"{ratio:.2f}×" if ratio is not None else "—"
+            rcol = f"{ratio:.2f}× ({min(ratios):.2f}–{max(ratios):.2f})" if ratio is not None else "—"
             print(f"| {label} | {m} | {fmt_time(et)} | {tcol} | {rcol} | {gf_e} | {gf_t} | {same} | {target} |",
                   flush=True)
     engine.close()

@@ -42,7 +42,26 @@ final class LSTMMadeRow: BenchRow {
         ["lstm": "sequence \(S.sequence), batch \(S.batch), inputs \(S.inputs), hidden \(S.hidden)",
          "made": "D \(S.dimension), hidden [\(S.madeHidden)], \(S.mixtures) logistics, context \(S.hidden)",
          "parameters": parameters.scalarCount,
-         "lstm_impl": stepwise ? "LSTM.step per time step" : "LSTM.callAsFunction"]
+         "lstm_impl": stepwise ? "LSTM.step per time step" : "LSTM.callAsFunction",
+         "flop": Self.flop]
+    }
+
+    /// The matrix products' floating-point operations per phase (2 per multiply-add), the nominal count:
+    /// step 0's product with the zero initial state is counted although the kernels skip it, and the
+    /// elementwise work is not counted. So GFLOP/s below the core's peak bounds how much time is not products.
+    static var flop: [String: Int] {
+        let tokens = S.sequence * S.batch, gates = 4 * S.hidden
+        let out = S.dimension * 3 * S.mixtures
+        // LSTM forward: [h_{t−1}, x_t] · [W_h; W_x] per step. Backward: ∂h_{t−1} = ∂z_t · W_hᵀ per step and
+        // ∂[W_h; W_x] = [h; x]ᵀ · ∂z over all steps (the inputs are constants: no ∂x).
+        let lstmForward = 2 * tokens * (S.hidden + S.inputs) * gates
+        let lstmBackward = 2 * tokens * gates * S.hidden + lstmForward
+        // MADE: the context's and the two layers' products; backward, each weight's gradient, and the input
+        // gradients of the output layer and of the context (the targets are constants).
+        let madeForward = 2 * tokens * (S.hidden * S.madeHidden + S.dimension * S.madeHidden + S.madeHidden * out)
+        let madeBackward = 2 * tokens * (2 * S.hidden * S.madeHidden + S.dimension * S.madeHidden + 2 * S.madeHidden * out)
+        let forward = lstmForward + madeForward, backward = lstmBackward + madeBackward
+        return ["forward": forward, "backward": backward, "forward+backward": forward + backward]
     }
 
     func iterate() -> [String: Double] {
