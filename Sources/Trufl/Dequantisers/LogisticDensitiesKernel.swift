@@ -8,12 +8,12 @@ extension LogisticDensities.Kernel {
     typealias Mask8 = SIMDMask<SIMD8<Int32>>
 
     /// Whether each of eight z'' lies outside the window (NaN counts as outside, as in the composed test).
-    @inline(__always) static func outside(_ zz: F8, _ w: LogisticDensities.Window) -> Mask8 {
+    @inline(always) static func outside(_ zz: F8, _ w: LogisticDensities.Window) -> Mask8 {
         .!((zz .>= w.lower) .& (zz .<= w.upper))
     }
 
     /// The soft indicator's pieces at z'': t = (s/2 − |σ(side·z'') − c|)/τ, and the sign of σ(side·z'') − c.
-    @inline(__always)
+    @inline(always)
     static func softMargin(_ zz: F8, _ e: F8, _ r: F8, _ w: LogisticDensities.Window, _ inverseTemperature: Float)
         -> (t: F8, sign: F8) {
         let sig = (e * r).replacing(with: r, where: zz * w.side .>= 0)   // σ(side·z'') from σ(±|z''|)

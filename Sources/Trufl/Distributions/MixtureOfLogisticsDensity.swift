@@ -50,7 +50,7 @@ enum MixtureDensityKernel {
 
     /// One block of eight rows: `x` eight values, the parameters `[8, M]`. Returns the log densities; with
     /// `local`, stores the block's derivatives there (1 + 3M vectors).
-    @inline(__always)
+    @inline(always)
     static func block(_ px: UnsafePointer<Float>, _ pl: UnsafePointer<Float>, _ pm: UnsafePointer<Float>,
                       _ ps: UnsafePointer<Float>, _ m: Int, _ s: Scratch, _ local: UnsafeMutablePointer<F8>?) -> F8 {
         let chunks = (m &+ 7) / 8, last = m % 8 == 0 ? m &- 1 : m   // the padding at index m, if any

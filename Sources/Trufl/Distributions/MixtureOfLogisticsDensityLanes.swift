@@ -5,7 +5,7 @@ extension MixtureDensityKernel {
     /// The lane-wise maximum of the row's "lanes" j < 8·chunks (scratch index min(j, M)), by the previous
     /// kernel's tree: the maximum over vectors in each lane (`replacing(where: v .> m)`), then lanes i and i+4
     /// alike, then `Swift.max(Swift.max(a0, a1), Swift.max(a2, a3))`, whose `max(x, y)` is `y >= x ? y : x`.
-    @inline(__always) static func top(_ v: UnsafePointer<F8>, _ m: Int, _ chunks: Int) -> F8 {
+    @inline(always) static func top(_ v: UnsafePointer<F8>, _ m: Int, _ chunks: Int) -> F8 {
         let (a0, a1) = (pairTop(v, m, chunks, 0), pairTop(v, m, chunks, 1))
         let (a2, a3) = (pairTop(v, m, chunks, 2), pairTop(v, m, chunks, 3))
         let (b, c) = (a0.replacing(with: a1, where: a1 .>= a0), a2.replacing(with: a3, where: a3 .>= a2))
@@ -13,7 +13,7 @@ extension MixtureDensityKernel {
     }
 
     /// ``top(_:_:_:)``'s lanes i and i + 4 (i < 4), each the maximum over the vectors, then the larger.
-    @inline(__always) static func pairTop(_ v: UnsafePointer<F8>, _ m: Int, _ chunks: Int, _ i: Int) -> F8 {
+    @inline(always) static func pairTop(_ v: UnsafePointer<F8>, _ m: Int, _ chunks: Int, _ i: Int) -> F8 {
         let (low, high) = (laneTop(v, m, chunks, i), laneTop(v, m, chunks, i &+ 4))
         return low.replacing(with: high, where: high .> low)
     }

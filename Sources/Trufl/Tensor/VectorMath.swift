@@ -12,19 +12,24 @@
 /// a tiny `e` keeps its digits, which is what `log1p` is for. `VectorMathTests` sweeps them (and the
 /// composites below) against double precision: within 3.6e-7 relative for exp and sigmoid, 2.5e-7 for
 /// log-sigmoid and softplus (relative to max(1, |value|)).
+///
+/// **Inlining.** These helpers are `@inline(always)` (SE-0496: inlined or a compile error), not the older
+/// `@inline(__always)`, which the optimiser treats as a hint: in large kernels it left `logSigmoid` and the
+/// dequantiser's `softMargin` as calls, one per vector, each spilling its `SIMD8` arguments to the stack
+/// (bench row 3's backward ran at 247 ms with the calls, 173 ms without; the arithmetic is the same).
 enum VectorMath {
     typealias F8 = SIMD8<Float>
 
-    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> F8 {
+    @inline(always) static func load(_ p: UnsafePointer<Float>) -> F8 {
         UnsafeRawPointer(p).loadUnaligned(as: F8.self)
     }
 
-    @inline(__always) static func store(_ v: F8, _ p: UnsafeMutablePointer<Float>) {
+    @inline(always) static func store(_ v: F8, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: F8.self)
     }
 
     /// `|x|` through the sign bit.
-    @inline(__always) static func abs(_ x: F8) -> F8 {
+    @inline(always) static func abs(_ x: F8) -> F8 {
         unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: F8.self)
     }
 
@@ -32,7 +37,7 @@ enum VectorMath {
     /// portable kernels, ``FusedLSTMKernels``): `x = n·ln 2 + r` (Cody–Waite, `|r| ≤ ln 2 / 2`) and the degree-7
     /// Taylor polynomial of `eʳ`. Returns it with `n + 1.5·2²³` as a float, whose low bits hold `n` (x must lie
     /// in about ±150); the caller turns that into `2ⁿ` with its own integer vector type.
-    @inline(__always)
+    @inline(always)
     static func reducedExp<V: SIMD>(_ x: V) -> (polynomial: V, shiftedN: V) where V.Scalar == Float {
         let magic: Float = 12_582_912  // 1.5 · 2²³: adding it rounds to an integer kept in the low bits
         let kf = x * 1.442_695_04 + magic
@@ -50,18 +55,18 @@ enum VectorMath {
     }
 
     /// ``reducedExp(_:)`` on eight lanes, with `n` as integers.
-    @inline(__always) static func reduced(_ x: F8) -> (polynomial: F8, n: SIMD8<Int32>) {
+    @inline(always) static func reduced(_ x: F8) -> (polynomial: F8, n: SIMD8<Int32>) {
         let (p, kf) = reducedExp(x)
         return (p, unsafeBitCast(kf, to: SIMD8<Int32>.self) &- 0x4B40_0000)
     }
 
     /// `2ⁿ` as a float, for `n` in −126 … 127.
-    @inline(__always) static func powerOfTwo(_ n: SIMD8<Int32>) -> F8 {
+    @inline(always) static func powerOfTwo(_ n: SIMD8<Int32>) -> F8 {
         unsafeBitCast((n &+ 127) &<< 23, to: F8.self)
     }
 
     /// `eˣ` for `x ≤ 0` (larger `x` is not supported), flushed to 0 below −87.33 where it would be subnormal.
-    @inline(__always) static func expNonPositive(_ x0: F8) -> F8 {
+    @inline(always) static func expNonPositive(_ x0: F8) -> F8 {
         let (p, n) = reduced(x0.replacing(with: -87, where: x0 .< -87))
         return (p * powerOfTwo(n)).replacing(with: 0, where: x0 .< -87.33)
     }
@@ -69,14 +74,14 @@ enum VectorMath {
     /// `eˣ` for every x: overflow to +∞ above ≈ 88.72, gradual underflow (subnormals) down to 0 below ≈ −103.9,
     /// NaN for NaN. `2ⁿ` (n in −152 … 129) is applied as two factors so that neither overflows nor flushes
     /// to zero on its own.
-    @inline(__always) static func exp(_ x0: F8) -> F8 {
+    @inline(always) static func exp(_ x0: F8) -> F8 {
         let (p, n) = reduced(x0.replacing(with: -105, where: x0 .< -105).replacing(with: 89, where: x0 .> 89))
         let half = n &>> 1
         return p * powerOfTwo(half) * powerOfTwo(n &- half)
     }
 
     /// `log(1 + e)` for `e ∈ [0, 1]`.
-    @inline(__always) static func logOnePlusUnit(_ e: F8) -> F8 {
+    @inline(always) static func logOnePlusUnit(_ e: F8) -> F8 {
         let u = e / (2 + e)
         let w = u * u
         var p = F8(repeating: 1.0 / 15)
@@ -92,35 +97,35 @@ enum VectorMath {
 
     /// The pieces every logistic quantity is made of, from one `exp`: `e = e^{−|x|}` and `r = 1 / (1 + e)`,
     /// so that `σ(|x|) = r` and `σ(−|x|) = e·r`.
-    @inline(__always) static func logisticParts(_ x: F8) -> (e: F8, r: F8) {
+    @inline(always) static func logisticParts(_ x: F8) -> (e: F8, r: F8) {
         let e = expNonPositive(-abs(x))
         return (e, 1 / (1 + e))
     }
 
     /// `log σ(x) = min(x, 0) − log(1 + e^{−|x|})`.
-    @inline(__always) static func logSigmoid(_ x: F8) -> F8 {
+    @inline(always) static func logSigmoid(_ x: F8) -> F8 {
         x.replacing(with: 0, where: x .> 0) - logOnePlusUnit(expNonPositive(-abs(x)))
     }
 
     /// `softplus(x) = log(1 + eˣ) = max(x, 0) + log(1 + e^{−|x|})`.
-    @inline(__always) static func softplus(_ x: F8) -> F8 {
+    @inline(always) static func softplus(_ x: F8) -> F8 {
         x.replacing(with: 0, where: x .< 0) + logOnePlusUnit(expNonPositive(-abs(x)))
     }
 
     /// `σ(x)`: `r` for `x ≥ 0`, `e·r` below.
-    @inline(__always) static func sigmoid(_ x: F8) -> F8 {
+    @inline(always) static func sigmoid(_ x: F8) -> F8 {
         let (e, r) = logisticParts(x)
         return (e * r).replacing(with: r, where: x .>= 0)
     }
 
     /// `log σ(x) + log σ(−x) = −|x| − 2·log(1 + e^{−|x|})`, the standard logistic's log density.
-    @inline(__always) static func logisticLogDensity(_ x: F8) -> F8 {
+    @inline(always) static func logisticLogDensity(_ x: F8) -> F8 {
         let a = abs(x)
         return -a - 2 * logOnePlusUnit(expNonPositive(-a))
     }
 
     /// Applies `f` over `lo ..< hi`, eight at a time, the tail through a zero-padded vector.
-    @inline(__always)
+    @inline(always)
     static func forEach(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int,
                         _ f: (F8) -> F8) {
         var i = lo
@@ -137,7 +142,7 @@ enum VectorMath {
     }
 
     /// `out[i] = f(g[i], x[i])` over `lo ..< hi`, eight at a time (for derivatives: g the incoming gradient).
-    @inline(__always)
+    @inline(always)
     static func forEach(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                         _ lo: Int, _ hi: Int, _ f: (F8, F8) -> F8) {
         var i = lo
@@ -154,7 +159,7 @@ enum VectorMath {
     }
 
     /// `g · d`, but exactly 0 where `g` is 0 (``Scalar/scale(_:_:)``, eight lanes).
-    @inline(__always) static func scale(_ g: F8, _ d: F8) -> F8 {
+    @inline(always) static func scale(_ g: F8, _ d: F8) -> F8 {
         (g * d).replacing(with: 0, where: g .== 0)
     }
 
