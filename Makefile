@@ -27,9 +27,10 @@ build: deps
 run: build
 	$(BOOK) run --profile $(PROFILE) -j $(JOBS)
 
-# The unit tests run with the OpenBLAS kernel `book` chooses for this CPU.
+# The unit tests run in release (their own scratch folder: `swift test` compiles with testable imports, which
+# would otherwise rebuild the release products), in the book's arithmetic (`book arithmetic --env`).
 unit-test: build
-	OPENBLAS_CORETYPE="$${OPENBLAS_CORETYPE:-$$($(BOOK) kernel --name)}" swift test
+	env $$($(BOOK) arithmetic --env) swift test -c release --scratch-path .build/unit-tests
 
 chapters: build
 	$(BOOK) test --profile $(PROFILE) -j $(JOBS)

@@ -9,6 +9,8 @@ public struct Book {
         public var timeout: Double = 1800
         public var jobs = 1
         public var force = false
+        /// The arithmetic's name (``Arithmetic``), part of the cache key.
+        public var arithmetic = Arithmetic.book.rawValue
         public init() {}
     }
 
@@ -20,7 +22,10 @@ public struct Book {
         self.options = options
     }
 
+    /// The committed figures: `book bless` writes them, `book test` compares with them.
     var figuresDirectory: URL { toolchain.root.appendingPathComponent("figures") }
+    /// Where `book run` writes the figures it drew, so that running never changes the work tree.
+    var runFiguresDirectory: URL { toolchain.root.appendingPathComponent(".build/figures") }
 
     /// The chapter files named by `arguments` (paths or bare names), or every chapter in order.
     public func resolve(_ arguments: [String]) throws -> [String] {
@@ -49,7 +54,7 @@ public struct Book {
 
     /// Runs `mode` over `paths`; prints per-chapter results and a closing count; returns true when all passed.
     public func perform(_ mode: Mode, paths: [String]) -> Bool {
-        let cache = RunCache(root: toolchain.root, profile: options.profile)
+        let cache = RunCache(root: toolchain.root, profile: options.profile, arithmetic: options.arithmetic)
         let runner = ChapterRunner(toolchain: toolchain, profile: options.profile, timeout: options.timeout,
                                    echoProgress: true)
         let results = Results(count: paths.count)
@@ -62,19 +67,35 @@ public struct Book {
                 Console.print(report.details)
             }
         }
-        var passed = 0, failed = 0, cached = 0
-        for report in results.all {
-            Console.print(report.summary)
-            if report.ok { passed += 1 } else { failed += 1 }
-            if report.cached { cached += 1 }
+        let reports = results.all
+        for report in reports { Console.print(report.summary) }
+        Console.print(Self.closing(mode, reports))
+        return reports.allSatisfy(\.ok)
+    }
+
+    /// The closing count, in the words of what was done: `run` says how many chapters ran and how many of
+    /// those differ from their committed outputs; `test` how many passed; `bless` how many were blessed.
+    static func closing(_ mode: Mode, _ reports: [Report]) -> String {
+        let failed = reports.filter { !$0.ok }.count
+        let cached = reports.filter(\.cached).count
+        let cachedNote = cached > 0 ? " (\(cached) cached)" : ""
+        switch mode {
+        case .run:
+            let ran = reports.count - failed
+            let differ = reports.filter(\.differs).count
+            return "chapters: \(ran) ran\(cachedNote), \(differ) differ from their committed outputs, \(failed) failed to run"
+        case .test:
+            return "chapters: \(reports.count - failed) passed\(cachedNote), \(failed) failed"
+        case .bless:
+            return "chapters: \(reports.count - failed) blessed, \(failed) failed"
         }
-        Console.print("chapters: \(passed) passed, \(failed) failed" + (cached > 0 ? " (\(cached) cached)" : ""))
-        return failed == 0
     }
 
     struct Report: Sendable {
         var ok: Bool
         var cached: Bool
+        /// A chapter that ran to its end but printed or drew something else than its committed outputs.
+        var differs = false
         var details: String
         var summary: String
     }
@@ -97,11 +118,18 @@ public struct Book {
         switch mode {
         case .run:
             var details = Self.show(chapter, outputs: run.outputs)
-            do { try writeFigures(run.figures) } catch { return Report(ok: false, cached: false, details: "\(error)\n", summary: line("failed", path, run.seconds)) }
-            details += run.figures.keys.sorted().map { "wrote figures/\($0)\n" }.joined()
-            let matches = Comparison.mismatches(run, profile: options.profile, figuresDirectory: figuresDirectory).isEmpty
-            if matches { cache.store(run) }
-            return Report(ok: true, cached: false, details: details, summary: line("ran", path, run.seconds))
+            do { try writeFigures(run.figures, into: runFiguresDirectory) } catch {
+                return Report(ok: false, cached: false, details: "\(error)\n", summary: line("failed", path, run.seconds))
+            }
+            details += run.figures.keys.sorted().map { "wrote .build/figures/\($0)\n" }.joined()
+            let mismatches = Comparison.mismatches(run, profile: options.profile, figuresDirectory: figuresDirectory)
+            if mismatches.isEmpty { cache.store(run) }
+            let status = mismatches.isEmpty ? "ran" : "differs"
+            if !mismatches.isEmpty {
+                details += "\(path): \(mismatches.count) output block(s) or figure(s) differ from the committed ones (`book test \(path)` shows how)\n"
+            }
+            return Report(ok: true, cached: false, differs: !mismatches.isEmpty, details: details,
+                          summary: line(status, path, run.seconds))
         case .test:
             let mismatches = Comparison.mismatches(run, profile: options.profile, figuresDirectory: figuresDirectory)
             if mismatches.isEmpty { cache.store(run) } else { cache.forget(chapter) }
@@ -112,7 +140,7 @@ public struct Book {
             let original = chapter.lines.joined(separator: "\n") + (chapter.endsWithNewline ? "\n" : "")
             do {
                 if text != original { try Blesser.writeAtomically(text, to: toolchain.root.appendingPathComponent(path).path) }
-                try writeFigures(run.figures)
+                try writeFigures(run.figures, into: figuresDirectory)
             } catch {
                 return Report(ok: false, cached: false, details: "\(error)\n", summary: line("failed", path, run.seconds))
             }
@@ -132,10 +160,10 @@ public struct Book {
         return text
     }
 
-    func writeFigures(_ figures: [String: Data]) throws {
-        try FileManager.default.createDirectory(at: figuresDirectory, withIntermediateDirectories: true)
+    func writeFigures(_ figures: [String: Data], into directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for (name, data) in figures.sorted(by: { $0.key < $1.key }) {
-            let target = figuresDirectory.appendingPathComponent(name)
+            let target = directory.appendingPathComponent(name)
             if FileManager.default.contents(atPath: target.path) == data { continue }
             try data.write(to: target, options: .atomic)
         }

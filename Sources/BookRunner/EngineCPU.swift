@@ -17,7 +17,7 @@ public enum EngineCPU {
 
     /// The required flags this CPU lacks; empty when it has them all (or when /proc/cpuinfo is unreadable,
     /// where the check gives no answer rather than a wrong one).
-    public static func missingFeatures(flags: Set<String> = BLASKernel.cpuFlags()) -> [String] {
+    public static func missingFeatures(flags: Set<String> = Arithmetic.cpuFlags()) -> [String] {
         if flags.isEmpty { return [] }
         return required.filter { !flags.contains($0) }
     }

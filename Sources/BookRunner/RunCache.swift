@@ -1,7 +1,7 @@
 import Foundation
 
 /// Remembers each chapter's last passing run, keyed by the chapter's text, the sources under `Sources/`
-/// (the engine, the plotting and the runner), `Package.swift` and the profile. A chapter whose key and
+/// (the engine, the plotting and the runner), `Package.swift`, the profile and the arithmetic. A chapter whose key and
 /// committed figures are unchanged is not run again.
 struct RunCache {
     struct Entry: Codable {
@@ -14,7 +14,7 @@ struct RunCache {
     let directory: URL
     let sourcesHash: String
 
-    init(root: URL, profile: String) {
+    init(root: URL, profile: String, arithmetic: String) {
         directory = root.appendingPathComponent(".build/book-cache/\(profile)")
         var hasher = FNV1a()
         let fileManager = FileManager.default
@@ -31,6 +31,7 @@ struct RunCache {
             }
         }
         hasher.add(Data(profile.utf8))
+        hasher.add(Data(arithmetic.utf8))
         sourcesHash = hasher.hex
     }
 

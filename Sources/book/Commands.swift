@@ -7,7 +7,7 @@ extension Book {
         static let configuration = CommandConfiguration(
             commandName: "book",
             abstract: "Run, check, bless and render the chapters of trufl-book.",
-            subcommands: [Run.self, Test.self, Bless.self, Render.self, Kernel.self])
+            subcommands: [Run.self, Test.self, Bless.self, Render.self, ArithmeticCommand.self])
     }
 
     /// Options every chapter command takes.
@@ -46,9 +46,12 @@ extension Book {
             options.jobs = jobs
             options.force = force
             do {
+                let arithmetic = try Arithmetic.fromEnvironment()
+                options.arithmetic = arithmetic.rawValue
                 let book = Book(toolchain: try Toolchain.locate(), options: options)
                 let paths = try book.resolve(chapters)
-                Console.print("trufl-book · \(mode.rawValue) · profile \(options.profile) · \(BLASKernel.describe())")
+                Console.print("trufl-book · \(mode.rawValue) · profile \(options.profile) · \(arithmetic.describe())")
+                if mode != .bless, let note = arithmetic.note(flags: Arithmetic.cpuFlags()) { Console.print(note) }
                 if !book.perform(mode, paths: paths) { throw ExitCode.failure }
             } catch let error as ChapterError {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
@@ -77,15 +80,23 @@ extension Book {
         func run() throws { try common.perform(.bless) }
     }
 
-    struct Kernel: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the OpenBLAS kernel this machine should use.")
-        @Flag(help: "Print only the OPENBLAS_CORETYPE value (empty when OpenBLAS should choose).")
-        var name = false
-        func run() {
-            if name {
-                print(BLASKernel.coreType(forFlags: BLASKernel.cpuFlags()) ?? "")
+    struct ArithmeticCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "arithmetic",
+            abstract: "Say which arithmetic the chapters run in ($TRUFL_ARITHMETIC: book, avx2 or native).",
+            discussion: "--env prints the variables it sets, one NAME=VALUE a line, for `env $(book arithmetic --env) CMD`.")
+        @Flag(help: "Print only the environment variables this arithmetic sets.")
+        var env = false
+        func run() throws {
+            let arithmetic = try Arithmetic.fromEnvironment()
+            if env {
+                for (name, value) in arithmetic.environment(flags: Arithmetic.cpuFlags(), current: ProcessInfo.processInfo.environment)
+                    .sorted(by: { $0.key < $1.key }) {
+                    print("\(name)=\(value)")
+                }
             } else {
-                print(BLASKernel.describe())
+                print(arithmetic.describe())
+                if let note = arithmetic.note(flags: Arithmetic.cpuFlags()) { print(note) }
             }
         }
     }

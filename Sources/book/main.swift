@@ -8,6 +8,12 @@ if let problem = EngineCPU.problem(missing: EngineCPU.missingFeatures()) {
     FileHandle.standardError.write(Data("book: \(problem)\n".utf8))
     exit(1)
 }
-// OpenBLAS reads OPENBLAS_CORETYPE when it loads: set it before any chapter (or this tool) loads it.
-BLASKernel.configureEnvironment()
+// OpenBLAS reads its variables when it loads: set the book's arithmetic before any chapter (or this tool)
+// loads it.
+do {
+    try Arithmetic.configureProcess()
+} catch {
+    FileHandle.standardError.write(Data("book: \(error)\n".utf8))
+    exit(1)
+}
 Book.Command.main()
