@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "TruflBook", type: .dynamic, targets: ["Trufl", "Plotting"]),
         .executable(name: "book", targets: ["book"]),
         .executable(name: "trufl-bench", targets: ["trufl-bench"]),
+        .executable(name: "trufl-cell", targets: ["trufl-cell"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,6 +53,10 @@ let package = Package(
                 "BookRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Runs one experiment cell (Sources/Trufl/Cells) in a process of its own, for `book` or a scheduler.
+        .executableTarget(
+            name: "trufl-cell",
+            dependencies: ["Trufl", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Benchmarks of the engine, run side by side with PyTorch by `make bench`.
         .executableTarget(
             name: "trufl-bench",

@@ -17,9 +17,10 @@ bench-deps:
 	$(BENCH_PYTHON) -m pip install --quiet $(BENCH_PIP_ARGS) '$(BENCH_TORCH)'
 	@$(BENCH_PYTHON) -c 'import torch; print("torch", torch.__version__, "in $(BENCH_VENV)")'
 
-# OPENBLAS_CORETYPE must be set before libopenblas loads (Debian's 0.3.21 misdetects this CPU): `book`
-# names the kernel for this CPU's flags; a value you set yourself wins.
+# The engine runs in the book's arithmetic (`book arithmetic --env`: OpenBLAS's Haswell kernel, one thread), the
+# one every chapter runs in; a second engine in the native arithmetic (this CPU's fastest OpenBLAS kernel) gives
+# the table of what reproducibility costs. Both are set before libopenblas loads.
 bench: build
-	@kernel="$${OPENBLAS_CORETYPE:-$$($(BOOK) kernel --name)}"; \
-	if [ -n "$$kernel" ]; then export OPENBLAS_CORETYPE="$$kernel"; fi; \
-	python3 bench/run.py --engine $(BIN)/trufl-bench --python $(BENCH_PYTHON) $(BENCH_ARGS)
+	python3 bench/run.py --engine $(BIN)/trufl-bench --python $(BENCH_PYTHON) \
+	  --engine-env "$$($(BOOK) arithmetic --env)" \
+	  --native-env "$$(TRUFL_ARITHMETIC=native $(BOOK) arithmetic --env)" $(BENCH_ARGS)

@@ -41,6 +41,17 @@ ROWS = [
      ["forward", "backward", "step"]),
 ]
 
+# Rows whose arithmetic the book fixes (they call OpenBLAS): timed again in the engine under the native
+# arithmetic (this CPU's fastest OpenBLAS kernel) to measure what reproducibility costs. (metric per row)
+COST_ROWS = [("sgemm-64", "matmul"), ("sgemm-256", "matmul"), ("sgemm-1024", "matmul"),
+             ("toy-step-128", "step"), ("toy-step-1024", "step"), ("lstm-made", "forward+backward"),
+             ("colouring-step", "step"), ("colouring-step-full", "step")]
+
+
+def parse_env(text):
+    """NAME=VALUE lines (what `book arithmetic --env` prints) as a dict."""
+    return dict(line.split("=", 1) for line in (text or "").splitlines() if "=" in line)
+
 
 # --- the machine ----------------------------------------------------------------------------------------
 def cpuinfo():
@@ -176,16 +187,23 @@ def main():
                         "needs, without the time other processes hold the core), else wall")
     p.add_argument("--rows", default=",".join(r[0] for r in ROWS))
     p.add_argument("--json", help="also write every sample to this file")
+    p.add_argument("--engine-env", default="",
+                   help="NAME=VALUE lines for the engine: the book's arithmetic (`book arithmetic --env`)")
+    p.add_argument("--native-env", default=None,
+                   help="NAME=VALUE lines for a second engine in the native arithmetic "
+                        "(`TRUFL_ARITHMETIC=native book arithmetic --env`): adds the table of what one arithmetic costs")
     args = p.parse_args()
     if args.pairs < 5:
         p.error("--pairs must be at least 5")
     wanted = args.rows.split(",")
     rows = [r for r in ROWS if r[0] in wanted]
 
-    env = dict(os.environ)
+    base = dict(os.environ)
     threads = str(args.threads)
     for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        env[k] = threads
+        base[k] = threads
+    env = {**base, **parse_env(args.engine_env), "OPENBLAS_NUM_THREADS": threads}
+    native_env = {**base, **parse_env(args.native_env), "OPENBLAS_NUM_THREADS": threads} if args.native_env else None
     pin = []
     cpus = args.cpu
     if cpus == "auto":
@@ -293,6 +311,8 @@ def main():
             rcol = f"{ratio:.2f}× ({min(ratios):.2f}–{max(ratios):.2f})" if ratio is not None else "—"
             print(f"| {label} | {m} | {fmt_time(et)} | {tcol} | {rcol} | {gf_e} | {gf_t} | {same} | {target} |",
                   flush=True)
+    if native_env is not None:
+        cost_table(args, pin, clock, engine, native_env, wanted)
     engine.close()
     if torch_side:
         torch_side.close()
@@ -302,6 +322,39 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"peak": pk, "engine": em, "pytorch": tm, "samples": samples}, f, indent=1)
+
+
+def cost_table(args, pin, clock, engine, native_env, wanted):
+    """The book's arithmetic against the native one, in the engine alone, pair by pair as above."""
+    native = Side("engine-native", pin + [args.engine, "--serve", "--seconds", str(args.seconds), "--clock", clock],
+                  native_env)
+    nm = native.ready["machine"]
+    em = engine.ready["machine"]
+    print(f"\n## What one arithmetic costs (engine only)\n")
+    print(f"- book: OpenBLAS {em['blas_kernel']} (OPENBLAS_CORETYPE={em['OPENBLAS_CORETYPE']}), the arithmetic every "
+          f"chapter runs in; native: OpenBLAS {nm['blas_kernel']} (OPENBLAS_CORETYPE={nm['OPENBLAS_CORETYPE']}), "
+          "this CPU's fastest, whose results differ in the last bits")
+    print(f"- ratio = median over {args.pairs} alternated pairs of book time ÷ native time (> 1: the book's arithmetic "
+          "is slower by that factor), in brackets the lowest and highest pair\n")
+    print("| row | phase | book | native | book ÷ native |")
+    print("|---|---|---:|---:|---:|")
+    labels = {name: label for name, label, _ in ROWS}
+    for name, metric in COST_ROWS:
+        if name not in wanted:
+            continue
+        b_runs, n_runs = [], []
+        for i in range(args.pairs):
+            order = [(b_runs, engine), (n_runs, native)] if i % 2 == 0 else [(n_runs, native), (b_runs, engine)]
+            for runs, side in order:
+                s = side.sample(name)
+                if "error" in s:
+                    raise RuntimeError(f"{s['side']}: {name}: {s['error']}")
+                runs.append(s["seconds"][metric])
+        ratios = [b / n for b, n in zip(b_runs, n_runs)]
+        print(f"| {labels[name]} | {metric} | {fmt_time(statistics.median(b_runs))} | "
+              f"{fmt_time(statistics.median(n_runs))} | {statistics.median(ratios):.2f}× "
+              f"({min(ratios):.2f}–{max(ratios):.2f}) |", flush=True)
+    native.close()
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ public struct Book {
     public func perform(_ mode: Mode, paths: [String]) -> Bool {
         let cache = RunCache(root: toolchain.root, profile: options.profile, arithmetic: options.arithmetic)
         let runner = ChapterRunner(toolchain: toolchain, profile: options.profile, timeout: options.timeout,
-                                   echoProgress: true)
+                                   echoProgress: true, cells: CellSettings(toolchain: toolchain, jobs: options.jobs))
         let results = Results(count: paths.count)
         let next = Counter()
         let workers = max(1, min(options.jobs, paths.count))

@@ -20,12 +20,15 @@ public struct ChapterRunner: Sendable {
     public var timeout: Double
     /// Echo the chapter's stderr (training progress) while it runs.
     public var echoProgress: Bool
+    /// Where the chapter's experiment cells are cached and how they run (nil: in the chapter's own process).
+    public var cells: CellSettings?
 
-    public init(toolchain: Toolchain, profile: String, timeout: Double, echoProgress: Bool) {
+    public init(toolchain: Toolchain, profile: String, timeout: Double, echoProgress: Bool, cells: CellSettings? = nil) {
         self.toolchain = toolchain
         self.profile = profile
         self.timeout = timeout
         self.echoProgress = echoProgress
+        self.cells = cells
     }
 
     public func run(_ chapter: Chapter) -> ChapterRun {
@@ -38,27 +41,19 @@ public struct ChapterRunner: Sendable {
     func execute(_ chapter: Chapter) -> ChapterRun {
         var result = ChapterRun(chapter: chapter)
         let fileManager = FileManager.default
-        let work = toolchain.root.appendingPathComponent(".build/book/\(profile)/\(chapter.name)")
+        let work = workDirectory(chapter)
         let figures = work.appendingPathComponent("figures")
-        let source = work.appendingPathComponent("main.swift").path
-        let executable = work.appendingPathComponent("chapter").path
         do {
             try? fileManager.removeItem(at: figures)
             try fileManager.createDirectory(at: figures, withIntermediateDirectories: true)
-            try Data(Tangler.program(for: chapter).utf8).write(to: URL(fileURLWithPath: source), options: .atomic)
-            let compile = try Subprocess.run(toolchain.swiftc, toolchain.compileArguments(source: source, executable: executable),
-                                             timeout: 600)
-            guard compile.status == 0, !compile.signalled else {
-                result.failure = "\(chapter.path): error: the chapter does not compile:\n" + compile.stderr
-                return result
+            let executable: String
+            switch try compile(chapter) {
+            case .success(let path): executable = path
+            case .failure(let error): result.failure = error.description; return result
             }
-
             let limit = chapter.settings.timeout ?? timeout
-            var environment = ProcessInfo.processInfo.environment
-            environment["BOOK_PROFILE"] = profile
+            var environment = baseEnvironment()
             environment["BOOK_FIGURES"] = figures.path
-            environment["SWIFT_BACKTRACE"] = "enable=no"
-            environment.removeValue(forKey: "BOOK_FAIL_BLOCK")
             let main = try Subprocess.run(executable, [], environment: environment, timeout: limit, echoStderr: echoProgress)
             let sections = Self.split(main.stdout), errors = Self.split(main.stderr)
             for block in chapter.blocks where !block.attributes.shouldFail && !block.attributes.noRun {
@@ -106,6 +101,59 @@ public struct ChapterRunner: Sendable {
             result.failure = "\(chapter.path): error: \(error)"
         }
         return result
+    }
+
+    func workDirectory(_ chapter: Chapter) -> URL {
+        toolchain.root.appendingPathComponent(".build/book/\(profile)/\(chapter.name)")
+    }
+
+    /// The environment every run of a chapter's program gets: the profile, the cells' settings, no backtraces.
+    func baseEnvironment() -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["BOOK_PROFILE"] = profile
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        environment.removeValue(forKey: "BOOK_FAIL_BLOCK")
+        environment.removeValue(forKey: CellSettings.listVariable)
+        if let cells { environment.merge(cells.environment) { $1 } }
+        return environment
+    }
+
+    /// Tangles and compiles the chapter; the executable's path, or the compiler's complaint.
+    func compile(_ chapter: Chapter) throws -> Result<String, ChapterError> {
+        let work = workDirectory(chapter)
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let source = work.appendingPathComponent("main.swift").path
+        let executable = work.appendingPathComponent("chapter").path
+        try Data(Tangler.program(for: chapter).utf8).write(to: URL(fileURLWithPath: source), options: .atomic)
+        let compile = try Subprocess.run(toolchain.swiftc, toolchain.compileArguments(source: source, executable: executable),
+                                         timeout: 600)
+        guard compile.status == 0, !compile.signalled else {
+            return .failure(ChapterError(chapter.path, "the chapter does not compile:\n" + compile.stderr))
+        }
+        return .success(executable)
+    }
+
+    /// The chapter's cells that are not in the cache, one JSON object each (experiment, key, label,
+    /// configuration as JSON text), found by running the chapter up to its first grid that has any (`book cells`).
+    public func missingCells(_ chapter: Chapter) throws -> (cells: [String], stoppedEarly: Bool) {
+        let executable: String
+        switch try compile(chapter) {
+        case .success(let path): executable = path
+        case .failure(let error): throw error
+        }
+        let list = workDirectory(chapter).appendingPathComponent("missing-cells.jsonl")
+        try Data().write(to: list)
+        var environment = baseEnvironment()
+        environment[CellSettings.listVariable] = list.path
+        environment["BOOK_FIGURES"] = workDirectory(chapter).appendingPathComponent("figures-listing").path
+        let run = try Subprocess.run(executable, [], environment: environment, timeout: chapter.settings.timeout ?? timeout)
+        let lines = String(decoding: (try? Data(contentsOf: list)) ?? Data(), as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        if lines.isEmpty, !run.stderr.contains(Tangler.finished) {
+            throw ChapterError(chapter.path, "the chapter stopped before it asked for any cell: "
+                + Self.errorText(run.stderr, status: run.status, signalled: run.signalled))
+        }
+        return (lines, !lines.isEmpty)
     }
 
     /// Splits a stream at the block markers: block index → the text after its marker.

@@ -17,19 +17,7 @@ struct RunCache {
     init(root: URL, profile: String, arithmetic: String) {
         directory = root.appendingPathComponent(".build/book-cache/\(profile)")
         var hasher = FNV1a()
-        let fileManager = FileManager.default
-        for folder in ["Sources", "Package.swift"] {
-            let base = root.appendingPathComponent(folder)
-            var files = [base.path]
-            if let walker = fileManager.enumerator(atPath: base.path) {
-                files = walker.compactMap { $0 as? String }.sorted().map { base.appendingPathComponent($0).path }
-            }
-            for file in files {
-                guard let data = fileManager.contents(atPath: file) else { continue }
-                hasher.add(Data(file.utf8))
-                hasher.add(data)
-            }
-        }
+        hasher.add(Data(SourcesHash.of(["Sources", "Package.swift"], under: root).utf8))
         hasher.add(Data(profile.utf8))
         hasher.add(Data(arithmetic.utf8))
         sourcesHash = hasher.hex

@@ -1,4 +1,5 @@
 import Foundation
+import CTruflKernels
 import Testing
 @testable import Trufl
 
@@ -21,9 +22,21 @@ import Testing
         var dSequence: Tensor, dH0: Tensor?, dC0: Tensor?, dParameters: [Tensor]
     }
 
-    /// How to run the layer: fused with the vectorised or the portable recurrence (``FusedLSTMSteps``; where
-    /// the CPU lacks AVX-512 both are portable), or unrolled on the tape.
-    enum Mode: CaseIterable { case vectorised, portable, unrolled }
+    /// How to run the layer: fused with the C kernels in AVX-512 or AVX2, or the portable recurrence
+    /// (``FusedLSTMSteps``; a kernel set the CPU lacks falls back to portable), or unrolled on the tape.
+    enum Mode: CaseIterable {
+        case avx512, avx2, portable, unrolled
+        /// The default: the kernels in the CPU's widest instruction set (or as `TRUFL_KERNEL_ISA` says).
+        case automatic
+        var kernels: trufl_isa? {
+            switch self {
+            case .avx512: TRUFL_ISA_AVX512
+            case .avx2: TRUFL_ISA_AVX2
+            case .automatic: FusedLSTMSteps.isa
+            case .portable, .unrolled: nil
+            }
+        }
+    }
 
     /// Runs in `mode`, back-propagates fixed random weights on outputs, final hidden and final cell.
     static func run(_ lstm: LSTM, _ sequence: Tensor, initial: (Tensor, Tensor)?, mode: Mode, seed: UInt64) -> Run {
@@ -32,7 +45,7 @@ import Testing
         let x = tape.variable(sequence)
         let state = initial.map { LSTM.State(hidden: tape.variable($0.0), cell: tape.variable($0.1)) }
         let (outputs, final) = mode == .unrolled ? lstm.unrolled(x, initial: state)
-            : lstm.fused(x, initial: state, vectorised: mode == .vectorised)
+            : lstm.fused(x, initial: state, kernels: mode.kernels)
         var random = RandomSource(seed: seed)
         let wo = Tensor.normal(outputs.shape, using: &random)
         let wh = Tensor.normal(final.hidden.shape, using: &random)
@@ -55,7 +68,7 @@ import Testing
         let sequence = data.normal([steps, batch, inputs])
         let initial = withInitial ? (data.normal([batch, hidden]), data.normal([batch, hidden])) : nil
         let u = run(lstm, sequence, initial: initial, mode: .unrolled, seed: seed + 2)
-        for mode in [Mode.vectorised, .portable] {
+        for mode in [Mode.avx512, .avx2, .portable] {
             let f = run(lstm, sequence, initial: initial, mode: mode, seed: seed + 2)
             let label = "\(mode), T \(steps) B \(batch) I \(inputs) H \(hidden) initial \(withInitial)"
             #expect(maxDifference(f.outputs, u.outputs) < valueTolerance, "outputs, \(label)")
@@ -175,12 +188,13 @@ import Testing
         #expect(simd4.tanh < 2e-7, "tanh: \(simd4.tanh)")
         #expect(FusedLSTMKernels.tanh(100) == 1 && FusedLSTMKernels.tanh(-100) == -1)
         #expect(FusedLSTMKernels.sigmoid(100) == 1 && FusedLSTMKernels.sigmoid(-200) < 1e-37)
-        guard FusedLSTMSteps.available else { return }
-        let (s, t) = FusedLSTMSteps.vectorisedActivations(points)
-        let vectorised = worst({ s[$0] }, { t[$0] })
-        #expect(vectorised.sigmoid < 2e-7, "vectorised sigmoid: \(vectorised.sigmoid)")
-        #expect(vectorised.tanh < 2e-7, "vectorised tanh: \(vectorised.tanh)")
-        let (se, te) = FusedLSTMSteps.vectorisedActivations([100, -100, -200])
-        #expect(te[0] == 1 && te[1] == -1 && se[0] == 1 && se[2] < 1e-37)
+        for isa in [TRUFL_ISA_AVX512, TRUFL_ISA_AVX2] where FusedLSTMSteps.runs(isa) {
+            let (s, t) = FusedLSTMSteps.kernelActivations(points, isa: isa)
+            let kernels = worst({ s[$0] }, { t[$0] })
+            #expect(kernels.sigmoid < 2e-7, "kernels (\(isa.rawValue)) sigmoid: \(kernels.sigmoid)")
+            #expect(kernels.tanh < 2e-7, "kernels (\(isa.rawValue)) tanh: \(kernels.tanh)")
+            let (se, te) = FusedLSTMSteps.kernelActivations([100, -100, -200], isa: isa)
+            #expect(te[0] == 1 && te[1] == -1 && se[0] == 1 && se[2] < 1e-37)
+        }
     }
 }

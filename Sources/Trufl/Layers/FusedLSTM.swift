@@ -1,3 +1,4 @@
+import CTruflKernels
 /// The whole-sequence LSTM as one tape node (``LSTM/callAsFunction(_:initial:)``).
 ///
 /// Unrolled on the tape, a step is a dozen nodes (a product, two sums, four slices, five activations, the
@@ -7,7 +8,7 @@
 /// products are tall `[4·hidden, ·]·[·, batch]` ones, measured faster for this skinny batch than the
 /// batch-major `[batch, ·]·W` form. The loops over steps are ``FusedLSTMSteps``, in two implementations:
 ///
-/// - **vectorised** (AVX-512, `Sources/CTruflKernels/LSTMKernels.c`): weights packed once per call; per
+/// - **kernels** (AVX-512 or AVX2, bit-identical, `Sources/CTruflKernels/`): weights packed once per call; per
 ///   step one kernel that multiplies `[W_h; W_x; b]` with `[h_{t−1}; x_t; 1]` and finishes with the cell
 ///   update (forward), or computes `dh_t = ∂out_t + W_h·dz_{t+1}` and finishes with the cell's backward
 ///   (backward); the weights' gradients are blocked products over the gates' gradients filed in panels.
@@ -19,11 +20,12 @@
 /// outputs. The unfused step-by-step form stays as ``LSTM/unrolled(_:initial:)`` (the tests' reference).
 extension LSTM {
     /// The fused form of ``callAsFunction(_:initial:)``; `sequence` is `[time, batch, inputs]`, all ≥ 1
-    /// except `inputs`. `vectorised` chooses the implementation of the recurrence (``FusedLSTMSteps``).
+    /// except `inputs`. `kernels` chooses the implementation of the recurrence (``FusedLSTMSteps``): the C
+    /// kernels in that instruction set, or the portable path for nil or one this CPU cannot run.
     func fused(_ sequence: Var, initial: State?,
-               vectorised: Bool = FusedLSTMSteps.vectorisedByDefault) -> (outputs: Var, final: State) {
+               kernels: trufl_isa? = FusedLSTMSteps.isa) -> (outputs: Var, final: State) {
         let tape = sequence.tape
-        let vectorised = vectorised && FusedLSTMSteps.available
+        let kernels = kernels.flatMap { FusedLSTMSteps.runs($0) ? $0 : nil }
         let (steps, batch, inputs, hidden) = (sequence.shape[0], sequence.shape[1], self.inputs, hiddenSize)
         let gates = 4 * hidden
         if let initial {
@@ -68,7 +70,7 @@ extension LSTM {
                                    wh: whb.baseAddress!, bias: bb.baseAddress!,
                                    h0: h0 == nil ? nil : UnsafePointer(h0T),
                                    c0: c0b.baseAddress!, act: zb.baseAddress!, cells: cb.baseAddress!,
-                                   tanhCells: tb.baseAddress!, outputs: ob.baseAddress!, vectorised: vectorised)
+                                   tanhCells: tb.baseAddress!, outputs: ob.baseAddress!, kernels: kernels)
         }}}}}}}}}
 
         let finalCellGradient = GradientSlot()
@@ -119,7 +121,7 @@ extension LSTM {
                     outputs: ob.baseAddress!, dOutputs: gb.baseAddress!, dc: dc, dWh: dwh.baseAddress!,
                     dWx: withInputs ? dwx.baseAddress! : nil, dBias: db.baseAddress!,
                     dX: wantsX && withInputs ? dxb.baseAddress! : nil, dh0: wantsH0 ? dh0b.baseAddress! : nil)
-                FusedLSTMSteps.backward(shape, buffers, vectorised: vectorised)
+                FusedLSTMSteps.backward(shape, buffers, kernels: kernels)
                 FusedLSTMKernels.transpose(dc, rows: hidden, columns: batch, inStride: batch,
                                            into: dc0b.baseAddress!, outStride: hidden)
             }}}}}}}}}}}}}}}}

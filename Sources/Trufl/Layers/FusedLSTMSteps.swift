@@ -5,32 +5,42 @@ import Glibc
 /// The fused LSTM's recurrence (``LSTM/callAsFunction(_:initial:)``, see `FusedLSTM.swift`): the loops over
 /// time steps, in two interchangeable implementations with the same unit-major buffers.
 ///
-/// - **vectorised** (x86-64 with AVX-512, the default there): per step one call into `LSTMKernels.c`, which
+/// - **kernels** (x86-64 with AVX2 and FMA, the default there): per step one call into `LSTMKernels.c`, which
 ///   multiplies the gates with weights packed once per layer call and finishes each panel with the cell
-///   update (forward) or starts it from the hidden state's gradient and ends with the cell's backward.
+///   update (forward) or starts it from the hidden state's gradient and ends with the cell's backward. They
+///   run in AVX-512 or AVX2 (``isa``) with bit-identical results, so the book's numbers do not depend on which.
 /// - **portable** (everywhere): per step OpenBLAS sgemms and the SIMD4 kernels of ``FusedLSTMKernels``.
 ///
 /// Both compute the same operations on the activations; the products sum in different orders (last bits).
 enum FusedLSTMSteps {
-    /// Whether the vectorised kernels run by default: when this CPU has AVX-512, unless the environment
-    /// says `TRUFL_LSTM_KERNELS=portable` (for comparing the two). Tests choose per call
-    /// (``LSTM/fused(_:initial:vectorised:)``; where they are not ``available``, that is the portable path).
-    static let vectorisedByDefault: Bool = {
-        if let choice = getenv("TRUFL_LSTM_KERNELS"), String(cString: choice) == "portable" { return false }
-        return available
+    /// The instruction set the kernels run in by default, or nil for the portable path: the CPU's widest
+    /// (``best``), unless `TRUFL_KERNEL_ISA` says `avx2` (the book's switch, README "One arithmetic", which
+    /// must not change a bit) or `portable` (for comparing the two paths). Tests choose per call
+    /// (``LSTM/fused(_:initial:kernels:)``).
+    static let isa: trufl_isa? = {
+        let choice = getenv("TRUFL_KERNEL_ISA").map { String(cString: $0) } ?? "best"
+        switch choice {
+        case "", "best": return best
+        case "avx2": return runs(TRUFL_ISA_AVX2) ? TRUFL_ISA_AVX2 : nil
+        case "portable": return nil
+        default: fatalError("TRUFL_KERNEL_ISA is best, avx2 or portable, not '\(choice)'")
+        }
     }()
 
-    /// Whether this CPU can run the vectorised kernels at all.
-    static let available = trufl_lstm_avx512_available() != 0
+    /// The widest instruction set this CPU runs the kernels in, or nil (the portable path).
+    static let best: trufl_isa? = { let isa = trufl_best_isa(); return isa == TRUFL_ISA_NONE ? nil : isa }()
 
-    /// The vectorised kernels' sigmoid and tanh of `x` (for tests; only where ``available``).
-    static func vectorisedActivations(_ x: [Float]) -> (sigmoid: [Float], tanh: [Float]) {
-        guard available else { fatalError("the vectorised LSTM kernels need AVX-512") }
+    /// Whether this CPU can run the kernels in `isa`.
+    static func runs(_ isa: trufl_isa) -> Bool { isa != TRUFL_ISA_NONE && isa.rawValue <= trufl_best_isa().rawValue }
+
+    /// The kernels' sigmoid and tanh of `x` in `isa` (for tests; only where it ``runs(_:)``).
+    static func kernelActivations(_ x: [Float], isa: trufl_isa) -> (sigmoid: [Float], tanh: [Float]) {
+        guard runs(isa) else { fatalError("this CPU cannot run the LSTM kernels in instruction set \(isa.rawValue)") }
         var s = [Float](repeating: 0, count: x.count), t = s
         s.withUnsafeMutableBufferPointer { sb in
             t.withUnsafeMutableBufferPointer { tb in
                 x.withUnsafeBufferPointer {
-                    trufl_lstm_activations($0.baseAddress!, x.count, sb.baseAddress!, tb.baseAddress!)
+                    trufl_lstm_activations(isa, $0.baseAddress!, x.count, sb.baseAddress!, tb.baseAddress!)
                 }
             }
         }
@@ -45,9 +55,9 @@ enum FusedLSTMSteps {
                         wh: UnsafePointer<Float>, bias: UnsafePointer<Float>, h0: UnsafePointer<Float>?,
                         c0: UnsafePointer<Float>, act: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Float>,
                         tanhCells: UnsafeMutablePointer<Float>, outputs: UnsafeMutablePointer<Float>,
-                        vectorised: Bool) {
+                        kernels isa: trufl_isa?) {
         let (steps, batch, inputs, hidden, gates, block) = (s.steps, s.batch, s.inputs, s.hidden, s.gates, s.block)
-        if vectorised {
+        if let isa {
             // Two operands [h; x; 1]ᵀ (`[hidden + inputs + 1][batch]`), alternating: step t reads one and
             // writes h_t into the other.
             let rows = s.stackedRows
@@ -55,19 +65,19 @@ enum FusedLSTMSteps {
                 capacity: trufl_lstm_forward_packed_count(Int32(hidden), Int32(inputs)))
             let operands = UnsafeMutablePointer<Float>.allocate(capacity: 2 * rows * batch)
             defer { packed.deallocate(); operands.deallocate() }
-            trufl_lstm_pack_forward(wh, wx ?? wh, bias, Int32(hidden), Int32(inputs), packed)
+            trufl_lstm_pack_forward(isa, wh, wx ?? wh, bias, Int32(hidden), Int32(inputs), packed)
             if let h0 { operands.update(from: h0, count: block) } else { operands.update(repeating: 0, count: block) }
             for buffer in 0..<2 { (operands + (buffer * rows + rows - 1) * batch).update(repeating: 1, count: batch) }
             for t in 0..<steps {
                 let xh = operands + (t % 2) * rows * batch, next = operands + ((t + 1) % 2) * rows * batch
                 if inputs > 0 {
-                    trufl_transpose(x! + t * batch * inputs, Int32(batch), Int32(inputs), inputs, xh + block, batch)
+                    trufl_transpose(isa, x! + t * batch * inputs, Int32(batch), Int32(inputs), inputs, xh + block, batch)
                 }
                 let zeroHidden: Int32 = t == 0 && h0 == nil ? 1 : 0
-                trufl_lstm_forward_step(packed, xh, Int32(hidden), Int32(inputs), Int32(batch), zeroHidden,
+                trufl_lstm_forward_step(isa, packed, xh, Int32(hidden), Int32(inputs), Int32(batch), zeroHidden,
                                         t == 0 ? c0 : UnsafePointer(cells + (t - 1) * block), act + t * gates * batch,
                                         cells + t * block, tanhCells + t * block, next)
-                trufl_transpose(next, Int32(hidden), Int32(batch), batch, outputs + t * block, hidden)
+                trufl_transpose(isa, next, Int32(hidden), Int32(batch), batch, outputs + t * block, hidden)
             }
             return
         }
@@ -102,13 +112,13 @@ enum FusedLSTMSteps {
     }
 
     /// The backward through all steps, in reverse, and every gradient of the node (see ``FusedLSTMBackward``).
-    static func backward(_ s: FusedLSTMShape, _ b: FusedLSTMBackward, vectorised: Bool) {
-        if vectorised { vectorisedBackward(s, b) } else { portableBackward(s, b) }
+    static func backward(_ s: FusedLSTMShape, _ b: FusedLSTMBackward, kernels isa: trufl_isa?) {
+        if let isa { kernelBackward(s, b, isa: isa) } else { portableBackward(s, b) }
     }
 
     /// Per step the kernel of `LSTMKernels.c`, then the step's gates' gradient filed in panels of eight gate
     /// rows (and summed for the bias); then each weight's gradient is one blocked product over the panels.
-    static func vectorisedBackward(_ s: FusedLSTMShape, _ b: FusedLSTMBackward) {
+    static func kernelBackward(_ s: FusedLSTMShape, _ b: FusedLSTMBackward, isa: trufl_isa) {
         let (steps, batch, inputs, hidden, gates, block, columns) =
             (s.steps, s.batch, s.inputs, s.hidden, s.gates, s.block, s.columns)
         let panelRows = (gates + 7) / 8 * 8
@@ -124,15 +134,15 @@ enum FusedLSTMSteps {
             sums.deallocate()
             transposed.deallocate()
         }
-        trufl_lstm_pack_backward(b.wh, Int32(hidden), packed)
+        trufl_lstm_pack_backward(isa, b.wh, Int32(hidden), packed)
         sums.update(repeating: 0, count: gates * 16)
         for t in stride(from: steps - 1, through: 0, by: -1) {
             let dz = dzSteps + (t % 2) * gates * batch
             let dzNext = t == steps - 1 ? nil : UnsafePointer(dzSteps + ((t + 1) % 2) * gates * batch)
-            trufl_transpose(b.dOutputs + t * block, Int32(batch), Int32(hidden), hidden, dhStep, batch)
-            trufl_lstm_backward_step(packed, dzNext, dhStep, b.act + t * gates * batch, b.tanhCells + t * block,
+            trufl_transpose(isa, b.dOutputs + t * block, Int32(batch), Int32(hidden), hidden, dhStep, batch)
+            trufl_lstm_backward_step(isa, packed, dzNext, dhStep, b.act + t * gates * batch, b.tanhCells + t * block,
                                      t == 0 ? b.c0 : b.cells + (t - 1) * block, b.dc, dz, Int32(hidden), Int32(batch))
-            trufl_lstm_file_gates(dz, Int32(gates), Int32(batch), panels, Int32(columns), Int32(t * batch), sums)
+            trufl_lstm_file_gates(isa, dz, Int32(gates), Int32(batch), panels, Int32(columns), Int32(t * batch), sums)
             if let dX = b.dX, inputs > 0 {  // ∂x_t = dz_tᵀ·W_xᵀ
                 stepGemm(true, true, m: batch, n: inputs, k: gates, dz, lda: batch, b.wx!, ldb: gates,
                          dX + t * batch * inputs, ldc: inputs, beta: 0)
@@ -145,19 +155,19 @@ enum FusedLSTMSteps {
         // ∂W_hᵀ = DZ·[h_0, …, h_{T−2}] (+ the initial state's part), ∂W_xᵀ = DZ·X, then transposed.
         let (g32, c32, h32) = (Int32(gates), Int32(columns), Int32(hidden))
         if steps > 1 {
-            trufl_lstm_weight_gradient(panels, c32, g32, Int32(batch), c32, b.outputs, hidden, h32, transposed,
+            trufl_lstm_weight_gradient(isa, panels, c32, g32, Int32(batch), c32, b.outputs, hidden, h32, transposed,
                                        hidden, 0)
         }
         if let h0 = b.h0 {
-            trufl_lstm_weight_gradient(panels, c32, g32, 0, Int32(batch), h0, hidden, h32, transposed, hidden,
+            trufl_lstm_weight_gradient(isa, panels, c32, g32, 0, Int32(batch), h0, hidden, h32, transposed, hidden,
                                        steps > 1 ? 1 : 0)
         } else if steps == 1 {
             transposed.update(repeating: 0, count: gates * hidden)
         }
-        trufl_transpose(transposed, g32, h32, hidden, b.dWh, gates)
+        trufl_transpose(isa, transposed, g32, h32, hidden, b.dWh, gates)
         if inputs > 0 {
-            trufl_lstm_weight_gradient(panels, c32, g32, 0, c32, b.x!, inputs, Int32(inputs), transposed, inputs, 0)
-            trufl_transpose(transposed, g32, Int32(inputs), inputs, b.dWx!, gates)
+            trufl_lstm_weight_gradient(isa, panels, c32, g32, 0, c32, b.x!, inputs, Int32(inputs), transposed, inputs, 0)
+            trufl_transpose(isa, transposed, g32, Int32(inputs), inputs, b.dWx!, gates)
         }
         for r in 0..<gates { b.dBias[r] = FusedLSTMKernels.sum(sums + r * 16, count: 16) }
     }
@@ -224,8 +234,8 @@ enum FusedLSTMSteps {
     }
 }
 
-/// What the backward (``FusedLSTMSteps/backward(_:_:vectorised:)``) reads and writes; `[…]` layouts as in
-/// ``FusedLSTMSteps/forward(_:x:wx:wh:bias:h0:c0:act:cells:tanhCells:outputs:vectorised:)``. Optional
+/// What the backward (``FusedLSTMSteps/backward(_:_:kernels:)``) reads and writes; `[…]` layouts as in
+/// ``FusedLSTMSteps/forward(_:x:wx:wh:bias:h0:c0:act:cells:tanhCells:outputs:kernels:)``. Optional
 /// inputs are nil when `inputs` is 0 (`x`, `wx`) or without an initial state (`h0`, batch-major
 /// `[batch, hidden]`); optional outputs are nil when not wanted.
 struct FusedLSTMBackward {
@@ -249,9 +259,9 @@ struct FusedLSTMShape {
     /// All steps' columns, `time·batch`.
     var columns: Int { steps * batch }
     /// `DZᵀ`'s row stride, padded: with 2048 columns (8 KB) every row of a step's block would map to the same
-    /// few cache sets, and the vectorised backward reads a whole step's block per panel.
+    /// few cache sets, and the kernels' backward reads a whole step's block per panel.
     var dzStride: Int { columns + 16 }
-    /// The rows of the operand `[h; x; 1]ᵀ` (the vectorised forward's per step, the weights' gradient's).
+    /// The rows of the operand `[h; x; 1]ᵀ` (the kernels' forward's per step, the weights' gradient's).
     var stackedRows: Int { hidden + inputs + 1 }
 }
 

@@ -1,5 +1,5 @@
 /// The graph sizes of Table 1.
-public struct GraphSize: Sendable, Hashable {
+public struct GraphSize: Sendable, Hashable, Codable {
     /// A short name, used in the random streams and in cache file names (letters, digits and dashes).
     public let name: String
     /// The range the node count is drawn from, uniformly.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The three dequantisers Table 1 compares, on the node colours (K = 3).
-public enum ColouringDequantiserKind: String, Sendable, CaseIterable {
+public enum ColouringDequantiserKind: String, Sendable, CaseIterable, Codable {
     /// Truncated logistic windows plus a colour-conditional scale and shift, D = 2 per node (Table 6).
     case trufl
     /// The untruncated logistic plus the same flow, D = 2.
@@ -14,7 +14,7 @@ public enum ColouringDequantiserKind: String, Sendable, CaseIterable {
 }
 
 /// Sizes of the graph prior (CatNF's: 8 blocks, hidden 384, 4 graph layers, 16 mixtures; far smaller here).
-public struct GraphColouringModelSize: Sendable {
+public struct GraphColouringModelSize: Sendable, Codable {
     public var couplings: Int
     public var hidden: Int
     public var graphLayers: Int

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How a graph-colouring model is trained (Section 5.1; CatNF's recipe scaled down).
-public struct GraphColouringTrainingSettings: Sendable {
+public struct GraphColouringTrainingSettings: Sendable, Codable {
     public var steps: Int
     public var batchSize: Int
     public var learningRate: Float

@@ -1,0 +1,86 @@
+import Foundation
+
+/// One cell of Table 1 (Section 5.1): a dataset, one dequantiser and one seed; trains the model, then samples
+/// colourings of the test graphs and measures their validity and the bits per node (chapter 06).
+public enum GraphColouringExperiment: Experiment {
+    public static let name = "graph-colouring"
+
+    public struct Configuration: Codable, Sendable {
+        /// The graphs and the sizes of the three splits, generated from `dataSeed`.
+        public var size: GraphSize
+        public var train: Int, validation: Int, test: Int
+        public var dataSeed: UInt64
+        public var model: GraphColouringModelSize
+        public var training: GraphColouringTrainingSettings
+        public var kind: ColouringDequantiserKind
+        public var seed: Int
+        /// The cell's random stream: `RandomSource(seed: rootSeed)` split by each of `streams`, then by `seed`.
+        public var rootSeed: UInt64
+        public var streams: [String]
+        /// Algorithm 2's cap on prior draws per graph; importance samples per graph for the bits per node.
+        public var rejectionAttempts: Int
+        public var importanceSamples: Int
+
+        public init(size: GraphSize, train: Int, validation: Int, test: Int, dataSeed: UInt64,
+                    model: GraphColouringModelSize, training: GraphColouringTrainingSettings,
+                    kind: ColouringDequantiserKind, seed: Int, rootSeed: UInt64, streams: [String],
+                    rejectionAttempts: Int = 100, importanceSamples: Int = 16) {
+            (self.size, self.train, self.validation, self.test, self.dataSeed) = (size, train, validation, test, dataSeed)
+            (self.model, self.training, self.kind, self.seed) = (model, training, kind, seed)
+            (self.rootSeed, self.streams) = (rootSeed, streams)
+            (self.rejectionAttempts, self.importanceSamples) = (rejectionAttempts, importanceSamples)
+        }
+
+        /// The dataset this cell trains and tests on.
+        public var dataset: GraphColouringDataset {
+            GraphColouringDataset(size: size, seed: dataSeed, trainCount: train, validationCount: validation, testCount: test)
+        }
+    }
+
+    public struct Result: Codable, Sendable {
+        /// Validity of the test graphs' sampled colourings, decoding every node with Eq. 2 over all colours (a).
+        public var validityIgnoringTruncation: Double
+        /// TRUFL: Eq. 2 over the colours whose support holds the node's z, all colours when none does (b).
+        public var validityFallback: Double?
+        /// TRUFL: rejection sampling (Algorithm 2).
+        public var validityRejection: Double?
+        /// TRUFL, under rejection sampling: rejected draws over all draws, and graphs that hit the cap.
+        public var rejectionRate: Double?
+        public var capped: Int?
+        /// Bits per node: the single-sample negative ELBO and the importance-sampled estimate.
+        public var bpdELBO: Double
+        public var bpdImportanceSampled: Double
+        /// Training's loss per step, and the rejection rate of the probe graphs at the logged steps.
+        public var losses: [Double]
+        public var rejectionRateSteps: [Int]
+        public var rejectionRates: [Double]
+    }
+
+    public static func label(_ c: Configuration) -> String { "\(c.size.name) \(c.kind.rawValue) seed \(c.seed)" }
+
+    public static func run(_ c: Configuration) -> Result {
+        let data = c.dataset
+        let testGraphs = data.test.map(\.graph)
+        let random = c.streams.reduce(RandomSource(seed: c.rootSeed)) { $0.split($1) }.split(c.seed)
+        var initRandom = random.split("init")
+        let model = GraphColouringModel(kind: c.kind, size: c.model, random: &initRandom)
+        var trainRandom = random.split("train")
+        let log = model.train(on: data.train, probe: data.validation, settings: c.training, label: label(c), using: &trainRandom)
+        var sampleRandom = random.split("sample")
+        let plain = model.sampleColourings(testGraphs, decoding: .ignoringTruncation, using: &sampleRandom)
+        var rejected: SampledColourings? = nil
+        if c.kind == .trufl {
+            rejected = model.sampleColourings(testGraphs, decoding: .rejection(maxAttempts: c.rejectionAttempts), using: &sampleRandom)
+        }
+        let fallback = c.kind == .trufl
+            ? model.sampleColourings(testGraphs, decoding: .fallbackOutsideSupports, using: &sampleRandom) : nil
+        var bpdRandom = random.split("bpd")
+        let bpd = model.bitsPerNode(data.test, samples: c.importanceSamples, using: &bpdRandom)
+        return Result(validityIgnoringTruncation: colouringValidity(testGraphs, plain.colourings),
+                      validityFallback: fallback.map { colouringValidity(testGraphs, $0.colourings) },
+                      validityRejection: rejected.map { colouringValidity(testGraphs, $0.colourings) },
+                      rejectionRate: rejected?.rejectionRate, capped: rejected?.capped,
+                      bpdELBO: bpd.elbo, bpdImportanceSampled: bpd.importanceSampled, losses: log.losses,
+                      rejectionRateSteps: log.rejectionRates.map(\.step), rejectionRates: log.rejectionRates.map(\.rate))
+    }
+}
