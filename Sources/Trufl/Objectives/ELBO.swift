@@ -16,7 +16,7 @@ public struct ELBOTerms {
     public var elbo: Var { reconstruction + priorMinusPosterior }
 
     /// The training loss, the batch mean of −(β·reconstruction + log p(z) − log q(z|x)). β > 1 is CatNF's
-    /// warm-up weight on the reconstruction (NOTES: decaying from 2 to 1); β = 1 is the ELBO.
+    /// warm-up weight on the reconstruction (CatNF's: decaying from 2 to 1; chapter 00, "Warm-up weight β"); β = 1 is the ELBO.
     public func loss(reconstructionWeight beta: Float = 1) -> Var {
         -((reconstruction * beta + priorMinusPosterior).mean())
     }

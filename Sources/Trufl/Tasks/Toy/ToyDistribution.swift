@@ -22,7 +22,7 @@ public struct ToyDistribution: Sendable {
         self.probabilities = probabilities.map { $0 / total }
     }
 
-    /// Table 5 of the paper in NOTES.md's first reading: rows x₁, columns x₂,
+    /// Table 5 of the paper in the first of its two readings (chapter 00): rows x₁, columns x₂,
     /// (1/8, 0, 1/8, 0), (0, 1/8, 0, 1/8), (1/8, 0, 1/8, 0), (0, 0, 0, 1/4).
     public static let table5: ToyDistribution = {
         let joint: [[Double]] = [[0.125, 0, 0.125, 0], [0, 0.125, 0, 0.125], [0.125, 0, 0.125, 0], [0, 0, 0, 0.25]]
