@@ -1,4 +1,4 @@
-// What LSTMKernels.c and the kernels of both instruction sets (LSTMKernelBodies.inc, compiled by
+// What LSTMKernels.c and the kernels of both instruction sets (LSTMKernelBodies.h, compiled by
 // LSTMKernelsAVX512.c and LSTMKernelsAVX2.c) share: the packed layouts, and the kernels per instruction set
 // that the public `trufl_*` entries dispatch to (the same arguments, less the ISA; hidden: only the
 // dispatching entries leave the library).

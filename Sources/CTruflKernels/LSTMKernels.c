@@ -5,7 +5,7 @@
 //
 // One arithmetic on every x86-64 CPU with AVX2 and FMA: each kernel exists in AVX-512 F
 // (LSTMKernelsAVX512.c) and in AVX2 + FMA (LSTMKernelsAVX2.c), compiled from the same bodies
-// (LSTMKernelBodies.inc) over a vocabulary of vector helpers per instruction set (Vector512.h,
+// (LSTMKernelBodies.h) over a vocabulary of vector helpers per instruction set (Vector512.h,
 // Vector256.h), so that every output element is the same sequence of IEEE operations in both and the book
 // prints the same numbers with or without AVX-512. The sets differ only in how the products' work is cut
 // into passes (AVX2's 16 registers hold 12 accumulators, AVX-512's 32 hold 16 of twice the width), which

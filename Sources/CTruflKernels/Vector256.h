@@ -1,4 +1,4 @@
-// The vector vocabulary of LSTMKernelBodies.inc in AVX2 + FMA: 8 lanes per vector, for LSTMKernelsAVX2.c.
+// The vector vocabulary of LSTMKernelBodies.h in AVX2 + FMA: 8 lanes per vector, for LSTMKernelsAVX2.c.
 // The same names as Vector512.h, each computing per lane what its AVX-512 namesake computes (see there).
 // Every function carries its target itself: the target's files compile for the baseline CPU, and these
 // run only when the caller passes TRUFL_ISA_AVX2 (after `trufl_best_isa()` said so).

@@ -1,4 +1,4 @@
-// The vector vocabulary of LSTMKernelBodies.inc in AVX-512 F: 16 lanes per vector, for LSTMKernelsAVX512.c.
+// The vector vocabulary of LSTMKernelBodies.h in AVX-512 F: 16 lanes per vector, for LSTMKernelsAVX512.c.
 // Vector256.h defines the same names in AVX2 + FMA; the bodies use only these names and the operators
 // + − × ÷ of the vector type, so both instruction sets run the same IEEE operations on every element.
 // Every function carries its target itself: the target's files compile for the baseline CPU, and these

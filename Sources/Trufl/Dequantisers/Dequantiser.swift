@@ -58,7 +58,7 @@ public struct DequantisedSample {
 }
 
 /// How the decoder tests whether z lies in a category's support.
-public enum SupportIndicator: Sendable, Equatable {
+public enum SupportIndicator: Sendable, Equatable, Codable {
     /// The exact indicator: log q(z|k) = −∞ outside the support. For evaluation and sampling.
     case hard
     /// For training TRUFL: each category's indicator becomes Π_d σ(margin_d / τ) with

@@ -66,7 +66,7 @@ public struct RejectionSampler {
 }
 
 /// The acceptance frequency as an estimate of Z, with its binomial standard error.
-public struct ZEstimate: Sendable, Equatable {
+public struct ZEstimate: Sendable, Equatable, Codable {
     public let accepted: Int
     public let draws: Int
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// A trained toy model's scores, each averaged over the data distribution exactly (every outcome weighted by
 /// its probability, not a sample of outcomes), in nats.
-public struct ToyScore: Sendable {
+public struct ToyScore: Sendable, Codable {
     /// log p(x), importance-sampled with S draws from q(z|x) per estimate (a stochastic lower bound).
     public let logLikelihood: Double
     /// E[log p(x|z)] with the hard decoder of Eq. 2.

@@ -1,14 +1,14 @@
 import Foundation
 
 /// The three dequantisers of the toy experiments (Appendix C.1).
-public enum ToyMethod: String, Sendable, CaseIterable {
+public enum ToyMethod: String, Sendable, CaseIterable, Codable {
     case catNF = "CatNF"
     case argmax = "Argmax"
     case trufl = "TRUFL"
 }
 
 /// Where TRUFL's windows start.
-public enum TRUFLInitialisation: String, Sendable {
+public enum TRUFLInitialisation: String, Sendable, Codable {
     /// m at the orthant positions (m = 1/4 or 3/4 by the bits of k's binary code), s̃ = 0 (s = 1/4): four
     /// disjoint boxes, one per quadrant.
     case orthants
@@ -18,7 +18,7 @@ public enum TRUFLInitialisation: String, Sendable {
 
 /// How one toy model is trained. The defaults are the recipe chapter 05 arrives at for TRUFL; CatNF and
 /// Argmax ignore the TRUFL-only settings (their decoders have no edge to soften).
-public struct ToyTraining: Sendable {
+public struct ToyTraining: Sendable, Codable {
     public var method: ToyMethod
     public var steps: Int
     public var batchSize = 128

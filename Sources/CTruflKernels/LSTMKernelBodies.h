@@ -1,7 +1,8 @@
 // The kernels' bodies, written once for both instruction sets: LSTMKernelsAVX512.c includes this after
 // Vector512.h, LSTMKernelsAVX2.c after Vector256.h; each defines the vector type `V` (LANES floats), its
 // helpers and the names `ISA_NAME(name)` (e.g. trufl_avx2_lstm_forward_step), which LSTMKernels.c's
-// `trufl_*` entries dispatch to. (Not a .c file: SwiftPM compiles every .c of the target on its own.)
+// `trufl_*` entries dispatch to. (A header, without an include guard: SwiftPM compiles every .c of the
+// target on its own, and warns about files of types it does not know, such as .inc.)
 //
 // Bit-identical outputs for every input, by construction: each output element is the same sequence of IEEE
 // operations in both instruction sets. Vectors only decide how many elements go side by side, and the two
