@@ -27,6 +27,10 @@ public struct CellSettings: Sendable {
         self.jobs = jobs
     }
 
+    init(directory: URL, sourcesHash: String, tool: URL, jobs: Int) {
+        (self.directory, self.sourcesHash, self.tool, self.jobs) = (directory, sourcesHash, tool, jobs)
+    }
+
     /// The variables a chapter process reads.
     public var environment: [String: String] {
         ["BOOK_CELLS": directory.path, "BOOK_CELL_SOURCES": sourcesHash, "BOOK_CELL_TOOL": tool.path, "BOOK_JOBS": String(jobs)]

@@ -15,7 +15,7 @@ struct RunCache {
     let sourcesHash: String
 
     init(root: URL, profile: String, arithmetic: String) {
-        directory = root.appendingPathComponent(".build/book-cache/\(profile)")
+        directory = root.appendingPathComponent(".build/book-cache/\(profile)/\(arithmetic)")
         var hasher = FNV1a()
         hasher.add(Data(SourcesHash.of(["Sources", "Package.swift"], under: root).utf8))
         hasher.add(Data(profile.utf8))
