@@ -19,7 +19,7 @@ let checkSettings: [SwiftSetting] = vectorISA ? [.define("TRUFL_X86_64_V3")] : [
 let package = Package(
     name: "trufl-book",
     products: [
-        .library(name: "TruflBook", type: .dynamic, targets: ["Trufl", "Plotting"]),
+        .library(name: "TruflBook", type: .dynamic, targets: ["Trufl", "Plotting", "BookSupport", "BookCells"]),
         .executable(name: "book", targets: ["book"]),
         .executable(name: "trufl-bench", targets: ["trufl-bench"]),
         .executable(name: "trufl-cell", targets: ["trufl-cell"]),
@@ -44,8 +44,13 @@ let package = Package(
             swiftSettings: engineSettings),
         // SVG and ASCII figures.
         .target(name: "Plotting"),
+        // What the runner and the chapters share, never imported by the engine: the profile, the figures'
+        // paths, the tangled program's markers and calls, the variables for experiment cells.
+        .target(name: "BookSupport"),
+        // A chapter's grid of experiment cells: the cache and the processes that run the missing ones.
+        .target(name: "BookCells", dependencies: ["Trufl", "BookSupport"]),
         // Load, tangle, run, compare, bless and render chapters.
-        .target(name: "BookRunner", dependencies: ["CCmark"], swiftSettings: checkSettings),
+        .target(name: "BookRunner", dependencies: ["CCmark", "BookSupport"], swiftSettings: checkSettings),
         // The command-line tool.
         .executableTarget(
             name: "book",
@@ -63,6 +68,7 @@ let package = Package(
             dependencies: ["Trufl", "CMachineProbe", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/Bench"),
         .testTarget(name: "TruflTests", dependencies: ["Trufl"]),
+        .testTarget(name: "BookSupportTests", dependencies: ["BookSupport", "BookCells", "Trufl"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "BookRunnerTests", dependencies: ["BookRunner"]),
     ],

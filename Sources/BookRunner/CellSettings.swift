@@ -1,3 +1,4 @@
+import BookSupport
 import Foundation
 
 /// What a chapter needs to run its experiment cells (the engine's side: `Sources/Trufl/Cells/Cells.swift`):
@@ -31,13 +32,13 @@ public struct CellSettings: Sendable {
         (self.directory, self.sourcesHash, self.tool, self.jobs) = (directory, sourcesHash, tool, jobs)
     }
 
-    /// The variables a chapter process reads.
-    public var environment: [String: String] {
-        ["BOOK_CELLS": directory.path, "BOOK_CELL_SOURCES": sourcesHash, "BOOK_CELL_TOOL": tool.path, "BOOK_JOBS": String(jobs)]
+    /// The variables a chapter process reads (``CellVariables``). Every key's salt covers the engine's sources,
+    /// the profile and the BLAS kernel in force (the arithmetic: ``Arithmetic/configureProcess()`` has set it).
+    public func environment(profile: String) -> [String: String] {
+        let blas = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        return [CellVariables.directory: directory.path, CellVariables.salt: [sourcesHash, profile, blas].joined(separator: "|"),
+                CellVariables.tool: tool.path, CellVariables.jobs: String(jobs)]
     }
-
-    /// The variable that asks a chapter for its missing cells instead of running them (`book cells`).
-    static let listVariable = "BOOK_CELLS_LIST"
 
     /// Copies the cell files in `folder` (each `<key>.json`, as `trufl-cell --output` wrote them) into the cache,
     /// checking that each is a whole record whose key is its name. Returns how many were imported; a file

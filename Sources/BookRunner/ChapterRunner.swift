@@ -1,3 +1,4 @@
+import BookSupport
 import Foundation
 
 /// What running a chapter printed: each block's output, the figures it wrote, or why it stopped.
@@ -53,13 +54,13 @@ public struct ChapterRunner: Sendable {
             }
             let limit = chapter.settings.timeout ?? timeout
             var environment = baseEnvironment()
-            environment["BOOK_FIGURES"] = figures.path
+            environment[BookPaths.figuresVariable] = figures.path
             let main = try Subprocess.run(executable, [], environment: environment, timeout: limit, echoStderr: echoProgress)
             let sections = Self.split(main.stdout), errors = Self.split(main.stderr)
             for block in chapter.blocks where !block.attributes.shouldFail && !block.attributes.noRun {
                 result.outputs[block.index] = sections[block.index] ?? ""
             }
-            if !main.stderr.contains(Tangler.finished) {
+            if !main.stderr.contains(BookProgram.finishedMarker) {
                 let last = sections.keys.max() ?? 0
                 let block = chapter.blocks[last]
                 let reason = main.timedOut ? "the chapter ran past its time limit of \(Int(limit)) s"
@@ -74,8 +75,8 @@ public struct ChapterRunner: Sendable {
 
             // Each should-fail block: run the program again up to that block, which must stop it.
             for block in chapter.blocks where block.attributes.shouldFail {
-                environment["BOOK_FAIL_BLOCK"] = String(block.index)
-                environment["BOOK_FIGURES"] = work.appendingPathComponent("figures-should-fail").path
+                environment[BookProgram.failBlockVariable] = String(block.index)
+                environment[BookPaths.figuresVariable] = work.appendingPathComponent("figures-should-fail").path
                 // Not echoed: the failure it ends with is expected, and shown as the block's output.
                 let failing = try Subprocess.run(executable, [], environment: environment, timeout: limit)
                 let out = Self.split(failing.stdout), err = Self.split(failing.stderr)
@@ -84,7 +85,7 @@ public struct ChapterRunner: Sendable {
                     result.failure = "\(chapter.path):\(line): error: this should-fail block ran past the time limit of \(Int(limit)) s"
                     return result
                 }
-                if failing.stderr.contains(Tangler.didNotFail) || failing.stderr.contains(Tangler.finished) {
+                if failing.stderr.contains(BookProgram.didNotFailMarker) || failing.stderr.contains(BookProgram.finishedMarker) {
                     result.failure = "\(chapter.path):\(line): error: this block is marked should-fail, but it finished without an error"
                         + Self.partial(out[block.index])
                     return result
@@ -110,11 +111,11 @@ public struct ChapterRunner: Sendable {
     /// The environment every run of a chapter's program gets: the profile, the cells' settings, no backtraces.
     func baseEnvironment() -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        environment["BOOK_PROFILE"] = profile
+        environment[Profile.variable] = profile
         environment["SWIFT_BACKTRACE"] = "enable=no"
-        environment.removeValue(forKey: "BOOK_FAIL_BLOCK")
-        environment.removeValue(forKey: CellSettings.listVariable)
-        if let cells { environment.merge(cells.environment) { $1 } }
+        environment.removeValue(forKey: BookProgram.failBlockVariable)
+        environment.removeValue(forKey: CellVariables.listFile)
+        if let cells { environment.merge(cells.environment(profile: profile)) { $1 } }
         return environment
     }
 
@@ -144,12 +145,12 @@ public struct ChapterRunner: Sendable {
         let list = workDirectory(chapter).appendingPathComponent("missing-cells.jsonl")
         try Data().write(to: list)
         var environment = baseEnvironment()
-        environment[CellSettings.listVariable] = list.path
-        environment["BOOK_FIGURES"] = workDirectory(chapter).appendingPathComponent("figures-listing").path
+        environment[CellVariables.listFile] = list.path
+        environment[BookPaths.figuresVariable] = workDirectory(chapter).appendingPathComponent("figures-listing").path
         let run = try Subprocess.run(executable, [], environment: environment, timeout: chapter.settings.timeout ?? timeout)
         let lines = String(decoding: (try? Data(contentsOf: list)) ?? Data(), as: UTF8.self)
             .split(separator: "\n").map(String.init)
-        if lines.isEmpty, !run.stderr.contains(Tangler.finished) {
+        if lines.isEmpty, !run.stderr.contains(BookProgram.finishedMarker) {
             throw ChapterError(chapter.path, "the chapter stopped before it asked for any cell: "
                 + Self.errorText(run.stderr, status: run.status, signalled: run.signalled))
         }
@@ -162,12 +163,11 @@ public struct ChapterRunner: Sendable {
         var current: Int?
         var text = ""
         for line in stream.split(separator: "\n", omittingEmptySubsequences: false).dropLast(stream.hasSuffix("\n") ? 1 : 0) {
-            if line.hasPrefix("\u{1E}book-block "), line.hasSuffix("\u{1E}"),
-               let index = Int(line.dropFirst("\u{1E}book-block ".count).dropLast()) {
+            if let index = BookProgram.blockIndex(line) {
                 if let current { sections[current] = text }
                 current = index
                 text = ""
-            } else if line.hasPrefix("\u{1E}") {
+            } else if line.hasPrefix(BookProgram.separator) {
                 continue
             } else if current != nil {
                 text += line + "\n"

@@ -1,3 +1,4 @@
+import BookSupport
 import Foundation
 
 /// What a finished child process left behind.
@@ -68,9 +69,9 @@ public enum Subprocess {
 
     /// Drops the runner's block markers from echoed stderr.
     static func visible(_ chunk: Data) -> Data {
-        guard chunk.contains(0x1E), let text = String(data: chunk, encoding: .utf8) else { return chunk }
+        guard chunk.contains(Data(BookProgram.separator.utf8)[0]), let text = String(data: chunk, encoding: .utf8) else { return chunk }
         let kept = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.hasPrefix("\u{1E}") }.joined(separator: "\n")
+            .filter { !$0.hasPrefix(BookProgram.separator) }.joined(separator: "\n")
         return Data(kept.utf8)
     }
 

@@ -53,16 +53,28 @@ public struct CellError: Error, CustomStringConvertible {
 /// The one JSON form of configurations and results: sorted keys (a configuration's bytes are its cache key),
 /// infinities and NaN as strings (a validity or a log Z may be −∞), every Double exact (Swift writes the
 /// shortest form that reads back to the same bits).
-enum CellCoding {
-    static let encoder: JSONEncoder = {
+public enum CellCoding {
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
     }()
-    static let decoder: JSONDecoder = {
+    public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return decoder
     }()
 }
+
+/// Writing a cell's file (the cache's reader is `Cells`, in `Sources/BookCells`).
+enum CellFile {
+    /// Writes the record atomically: `result` and `configuration` are JSON texts already.
+    static func write(experiment: String, key: String, configuration: String, result: Data, to file: URL) throws {
+        var text = "{\"configuration\":\(configuration),\"experiment\":\"\(experiment)\",\"key\":\"\(key)\",\"result\":"
+        text += String(decoding: result, as: UTF8.self) + "}\n"
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file, options: .atomic)
+    }
+}
+

@@ -1,4 +1,6 @@
+import BookSupport
 import Foundation
+import Trufl
 
 /// A chapter's grid of cells: each configuration's result from the cache, the missing ones computed first,
 /// each in a process of its own, as many at a time as `book -j` allows.
@@ -7,13 +9,11 @@ import Foundation
 /// sources (a hash that `book` computes), the profile and the BLAS kernel, never the chapter's prose or its
 /// printing code, so a chapter whose text changed reprints its tables from the cache in seconds.
 ///
-/// What `book` passes to a chapter (see `Sources/BookRunner/CellSettings.swift`, the runner's side):
-/// - `BOOK_CELLS`: the cache folder (`.build/cells`); without it every cell runs here, in this process,
-///   one after the other, and nothing is kept;
-/// - `BOOK_CELL_SOURCES`: the engine sources' hash, part of every key;
-/// - `BOOK_CELL_TOOL`: the `trufl-cell` executable that runs one cell; `BOOK_JOBS`: how many at once;
-/// - `BOOK_CELLS_LIST`: `book cells` asks for the missing cells instead: they are written there, one JSON
-///   object a line, and the chapter stops at the first grid that has any.
+/// What `book` passes to a chapter is ``CellVariables`` (BookSupport): the cache folder (without it every cell
+/// runs here, in this process, one after the other, and nothing is kept), the salt of every key (the engine
+/// sources' hash, the profile, the BLAS kernel), the `trufl-cell` executable and how many cells at once; and,
+/// from `book cells`, a file to list the missing cells in instead (one JSON object a line; the chapter then
+/// stops at the first grid that has any).
 public enum Cells {
     /// The results of `experiment` on `configurations`, in their order. `file` and `line` (the chapter's,
     /// through the runner's `#sourceLocation`) name the grid in errors.
@@ -63,12 +63,11 @@ public enum Cells {
     static let settings: Settings = {
         let environment = ProcessInfo.processInfo.environment
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let blas = value("OPENBLAS_CORETYPE") ?? "default"
-        return Settings(directory: value("BOOK_CELLS").map { URL(fileURLWithPath: $0, isDirectory: true) },
-                        salt: [value("BOOK_CELL_SOURCES") ?? "unhashed", Profile.current.rawValue, blas].joined(separator: "|"),
-                        tool: value("BOOK_CELL_TOOL"),
-                        jobs: max(1, value("BOOK_JOBS").flatMap { Int($0) } ?? ProcessInfo.processInfo.activeProcessorCount),
-                        listFile: value("BOOK_CELLS_LIST"))
+        return Settings(directory: value(CellVariables.directory).map { URL(fileURLWithPath: $0, isDirectory: true) },
+                        salt: value(CellVariables.salt) ?? "unsalted|\(Profile.current.rawValue)",
+                        tool: value(CellVariables.tool),
+                        jobs: max(1, value(CellVariables.jobs).flatMap { Int($0) } ?? ProcessInfo.processInfo.activeProcessorCount),
+                        listFile: value(CellVariables.listFile))
     }()
 
     /// Appends one JSON object a line for `book cells`: `experiment`, `key`, `label` and `configuration` (the
@@ -155,7 +154,7 @@ struct Cell<E: Experiment> {
     func runHere(storingIn directory: URL) -> E.Result {
         let result = E.run(configuration)
         guard let data = try? CellCoding.encoder.encode(result) else { fatalError("the result of '\(E.label(configuration))' cannot be written as JSON") }
-        do { try CellFile.write(experiment: E.name, key: key, configuration: json, result: data, to: file(in: directory)) } catch {
+        do { try Experiments.store(experiment: E.name, key: key, configuration: json, result: data, to: file(in: directory)) } catch {
             fatalError("cannot store the cell '\(E.label(configuration))': \(error)")
         }
         return result
@@ -167,17 +166,6 @@ struct CellRecord<Result: Decodable>: Decodable {
     let experiment: String
     let key: String
     let result: Result
-}
-
-/// Writing a cell's file; its reading is ``CellRecord``.
-enum CellFile {
-    /// Writes the record atomically: `result` and `configuration` are JSON texts already.
-    static func write(experiment: String, key: String, configuration: String, result: Data, to file: URL) throws {
-        var text = "{\"configuration\":\(configuration),\"experiment\":\"\(experiment)\",\"key\":\"\(key)\",\"result\":"
-        text += String(decoding: result, as: UTF8.self) + "}\n"
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: file, options: .atomic)
-    }
 }
 
 /// A cell's key: two FNV-1a 64-bit hashes (different offsets) of its parts, 32 hex digits.

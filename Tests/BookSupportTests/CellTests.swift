@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Trufl
+@testable import BookCells
+import Trufl
 
 /// An experiment whose runs are counted, to see which cells the cache spares.
 enum CountingExperiment: Experiment {

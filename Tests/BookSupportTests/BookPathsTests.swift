@@ -1,5 +1,5 @@
 import Testing
-@testable import Trufl
+@testable import BookSupport
 
 @Suite struct BookPathsTests {
     /// A full-profile figure never takes the quick profile's name, which is the committed one `book test` checks.
