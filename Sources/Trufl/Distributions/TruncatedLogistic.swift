@@ -1,3 +1,4 @@
+import Foundation
 import RealModule
 
 /// The logistic truncated to an interval, TRUFL's dequantising distribution for one category and one
@@ -27,6 +28,13 @@ public struct TruncatedLogistic: Sendable, Equatable {
     public init(unconstrainedM mTilde: Double, unconstrainedS sTilde: Double) {
         let m = Logistic.sigmoid(mTilde)
         self.init(m: m, s: 2 * min(m, 1 - m) * Logistic.sigmoid(sTilde))
+    }
+
+    /// Eq. 5 inverted: the unconstrained parameters of this window, m̃ = logit(m) and
+    /// s̃ = logit(s / (2·min(m, 1 − m))); s̃ is +∞ for the widest window, which Eq. 5 reaches only in the limit.
+    public var unconstrained: (mTilde: Double, sTilde: Double) {
+        let r = s / (2 * min(m, 1 - m))
+        return (Foundation.log(m / (1 - m)), Foundation.log(r / (1 - r)))
     }
 
     /// The window's ends in CDF units.
