@@ -14,13 +14,6 @@ import Testing
         #expect(batched.passed, "leading batch dims: \(batched)")
     }
 
-    @Test func embeddingGradients() {
-        var random = RandomSource(seed: 22)
-        let embedding = Embedding(count: 4, dimension: 3, name: "emb", random: &random)
-        let r = checkGradients([], parameters: embedding.parameters) { t, _ in embedding([3, 1, 3, 0], on: t).tanh() }
-        #expect(r.passed, "\(r)")
-    }
-
     @Test func lstmGradients() {
         var random = RandomSource(seed: 23)
         let lstm = LSTM(inputs: 2, hidden: 3, name: "lstm", random: &random)

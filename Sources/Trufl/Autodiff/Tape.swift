@@ -165,8 +165,5 @@ public struct Var: CustomStringConvertible {
     /// Back-propagates from this scalar.
     public func backward() { tape.backward(from: self) }
 
-    /// The same value, cut off from the graph (a constant).
-    public func detached() -> Var { tape.constant(value) }
-
     public var description: String { "Var#\(index) \(value)" }
 }

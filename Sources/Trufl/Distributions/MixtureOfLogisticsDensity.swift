@@ -22,8 +22,8 @@ import Foundation
 ///
 /// **The order of the arithmetic.** The chapters' committed outputs were produced by the previous kernel,
 /// which put the M components of one row in the lanes of `SIMD8<Float>` vectors (⌈M/8⌉ of them, the lanes
-/// past M padded with ℓ = −∞, μ = log s = 0) and reduced across lanes; it is kept in the tests
-/// (`PreviousMixtureDensityKernel`), which check this one against it bit for bit. To give the same bits,
+/// past M padded with ℓ = −∞, μ = log s = 0) and reduced across lanes; the tests pin this one's bits on
+/// its edge cases (MixtureDensityKernelTests), hashed when the two agreed bit for bit. To give the same bits,
 /// every row here evaluates the same expressions in the same order: component j of a row sat in lane j mod 8
 /// of vector ⌊j/8⌋, so ``top(_:_:_:)`` and ``total(_:_:_:)`` replay that kernel's reduction trees over the
 /// "lanes" j, and the padding is one extra component (index M in the scratch) evaluated at ℓ = −∞,

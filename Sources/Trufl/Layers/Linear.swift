@@ -76,18 +76,3 @@ public struct MLP: Layer {
         return h
     }
 }
-
-/// A table of learned vectors looked up by integer index.
-public struct Embedding: Layer {
-    public let table: Parameter
-
-    /// `count` vectors of `dimension`, standard normal times `scale`; the parameter is named `name.table`.
-    public init(count: Int, dimension: Int, scale: Float = 1, name: String, random: inout RandomSource) {
-        table = Parameter(name: "\(name).table", value: Tensor.normal([count, dimension], scale: scale, using: &random))
-    }
-
-    public var parameters: [Parameter] { [table] }
-
-    /// The vectors of `indices`: `[indices.count, dimension]`.
-    public func callAsFunction(_ indices: [Int], on tape: Tape) -> Var { tape[table].gather(rows: indices) }
-}

@@ -24,17 +24,6 @@ public struct FlowPrior: Prior {
         return FlowPrior(dimension: dimension, layers: layers)
     }
 
-    /// `couplings` affine couplings with alternating halves.
-    public static func affineCouplings(dimension: Int, couplings: Int = 4, hidden: [Int] = [64, 64],
-                                       activation: Activation = .relu, name: String = "prior", random: inout RandomSource) -> FlowPrior {
-        var layers: [any Flow] = []
-        for i in 0..<couplings {
-            layers.append(AffineCoupling(dimension: dimension, parity: i % 2, hidden: hidden,
-                                         activation: activation, name: "\(name).coupling\(i)", random: &random))
-        }
-        return FlowPrior(dimension: dimension, layers: layers)
-    }
-
     public var parameters: [Parameter] { layers.flatMap { $0.parameters } }
 
     /// z → u through every layer, with the summed log-determinant.

@@ -68,13 +68,6 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, ExpressibleByAr
         return Shape(d)
     }
 
-    /// This shape with `dimension` inserted at `axis`.
-    public func inserting(_ dimension: Int, at axis: Int) -> Shape {
-        var d = dimensions
-        d.insert(dimension, at: axis)
-        return Shape(d)
-    }
-
     /// This shape with dimension `axis` replaced by `dimension`.
     public func replacing(axis: Int, with dimension: Int) -> Shape {
         var s = self
