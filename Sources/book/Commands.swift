@@ -2,7 +2,7 @@ import ArgumentParser
 import BookRunner
 import Foundation
 
-extension Book {
+extension BookCommands {
     struct Command: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "book",
@@ -39,8 +39,8 @@ extension Book {
             profile ?? ProcessInfo.processInfo.environment["BOOK_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "quick"
         }
 
-        func perform(_ mode: Book.Mode) throws {
-            var options = Book.Options()
+        func perform(_ mode: BookCommands.Mode) throws {
+            var options = BookCommands.Options()
             options.profile = resolvedProfile
             options.timeout = timeout
             options.jobs = jobs
@@ -48,7 +48,7 @@ extension Book {
             do {
                 let arithmetic = try Arithmetic.fromEnvironment()
                 options.arithmetic = arithmetic.rawValue
-                let book = Book(toolchain: try Toolchain.locate(), options: options)
+                let book = BookCommands(toolchain: try Toolchain.locate(), options: options)
                 let paths = try book.resolve(chapters)
                 Console.print("trufl-book · \(mode.rawValue) · profile \(options.profile) · \(arithmetic.describe())")
                 if mode != .bless, let note = arithmetic.note(flags: Arithmetic.cpuFlags()) { Console.print(note) }
@@ -106,13 +106,13 @@ extension Book {
                     FileHandle.standardError.write(Data("imported \(count) cell(s) into \(settings.directory.path)\n".utf8))
                     return
                 }
-                var options = Book.Options()
+                var options = BookCommands.Options()
                 options.profile = profile ?? ProcessInfo.processInfo.environment["BOOK_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "quick"
                 guard ["quick", "full"].contains(options.profile) else {
                     throw ValidationError("the profile is 'quick' or 'full', not '\(options.profile)'")
                 }
                 guard !chapters.isEmpty else { throw ValidationError("name the chapters to list the cells of, or --import a folder") }
-                let book = Book(toolchain: toolchain, options: options)
+                let book = BookCommands(toolchain: toolchain, options: options)
                 let arithmetic = try Arithmetic.fromEnvironment()
                 let variables = arithmetic.environment(flags: Arithmetic.cpuFlags(), current: ProcessInfo.processInfo.environment)
                 let prefix = (["env"] + variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ")

@@ -2,7 +2,7 @@ import ArgumentParser
 import BookRunner
 import Foundation
 
-extension Book {
+extension BookCommands {
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Render the chapters to HTML (hidden blocks left out), with their figures.")
@@ -16,7 +16,7 @@ extension Book {
         func run() throws {
             do {
                 let toolchain = try Toolchain.locate()
-                let book = Book(toolchain: toolchain, options: Book.Options())
+                let book = BookCommands(toolchain: toolchain, options: BookCommands.Options())
                 let written = try BookRenderer.render(paths: try book.resolve([]), root: toolchain.root,
                                                       output: URL(fileURLWithPath: output), profile: profile)
                 for path in written { print("wrote \(path)") }

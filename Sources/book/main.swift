@@ -16,4 +16,4 @@ do {
     FileHandle.standardError.write(Data("book: \(error)\n".utf8))
     exit(1)
 }
-Book.Command.main()
+BookCommands.Command.main()

@@ -42,10 +42,10 @@ import Testing
 
     /// `book run` counts what it did: chapters run, and those whose outputs differ from the committed ones.
     @Test func runsClosingLineCountsTheChaptersThatDiffer() {
-        let ran = Book.Report(ok: true, cached: false, details: "", summary: "")
-        let differs = Book.Report(ok: true, cached: false, differs: true, details: "", summary: "")
-        let failed = Book.Report(ok: false, cached: false, details: "", summary: "")
-        #expect(Book.closing(.run, [ran, differs, differs, failed]) == "chapters: 3 ran, 2 differ from their committed outputs, 1 failed to run")
-        #expect(Book.closing(.test, [ran, failed]) == "chapters: 1 passed, 1 failed")
+        let ran = BookCommands.Report(ok: true, cached: false, details: "", summary: "")
+        let differs = BookCommands.Report(ok: true, cached: false, differs: true, details: "", summary: "")
+        let failed = BookCommands.Report(ok: false, cached: false, details: "", summary: "")
+        #expect(BookCommands.closing(.run, [ran, differs, differs, failed]) == "chapters: 3 ran, 2 differ from their committed outputs, 1 failed to run")
+        #expect(BookCommands.closing(.test, [ran, failed]) == "chapters: 1 passed, 1 failed")
     }
 }

@@ -111,7 +111,7 @@ import Testing
         for name in ["01-one.md", "02-two.md", "README.md"] {
             try Data("x\n".utf8).write(to: root.appendingPathComponent("chapters/\(name)"))
         }
-        let book = Book(toolchain: Toolchain(root: root, buildDirectory: root, swiftc: "swiftc"), options: Book.Options())
+        let book = BookCommands(toolchain: Toolchain(root: root, buildDirectory: root, swiftc: "swiftc"), options: BookCommands.Options())
         #expect(try book.resolve([]) == ["chapters/01-one.md", "chapters/02-two.md"])
         #expect(try book.resolve(["02-two", "01-one.md", "02"]) == ["chapters/02-two.md", "chapters/01-one.md", "chapters/02-two.md"])
         #expect(try book.resolve([root.appendingPathComponent("chapters/01-one.md").path]) == ["chapters/01-one.md"])

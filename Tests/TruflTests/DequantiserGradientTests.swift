@@ -14,7 +14,7 @@ import Testing
         var random = RandomSource(seed: 21)
         let noise = Tensor.uniform([3, 2], low: 0.05, high: 0.95, using: &random)
         let result = checkGradients([m, s], step: 1e-3, relative: 2e-2) { _, v in
-            let draw = Truncation.sample(mTilde: v[0], sTilde: v[1], categories: nil, noise: noise)
+            let draw = TruncatedLogisticSampler.sample(mTilde: v[0], sTilde: v[1], categories: nil, noise: noise)
             return Var.concat([draw.z.reshaped([-1]), draw.logDensity], axis: 0)
         }
         #expect(result.passed, "\(result)")

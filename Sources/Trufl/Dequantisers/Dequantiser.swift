@@ -3,7 +3,7 @@
 /// A dequantiser q(z|x) embeds a category x ∈ {0 … K−1} as a continuous latent z ∈ ℝᴰ; the quantiser
 /// p(x|z) maps it back (Section 2). Every dequantiser here is built the same way: a base draw from per-category
 /// parameters, pushed through a category-conditional flow, with a density that can be evaluated for *every*
-/// category k at any z (Algorithm 1's loop), because the optimal quantiser of Eq. 2 needs all of them.
+/// category k at any z (Algorithm 1's loop), because the optimal decoder of Eq. 2 needs all of them.
 ///
 /// Shapes: the protocol works on N flattened positions (x is `[Int]` of length N, z is `[N, D]`);
 /// ``CategoryBatch`` and the objectives reshape `[B]` or `[B, T]` batches to and from that form.

@@ -9,7 +9,7 @@ import Foundation
 /// the logistic log density log σ(z'') + log σ(−z''), for TRUFL minus log s (Eq. 7) and either the hard
 /// support test (−∞ outside, against ends computed in double precision: chapter 01) or the soft indicator
 /// log σ((s/2 − |σ(z'') − m|) / τ) (``SupportIndicator/soft(temperature:)``, written between complements
-/// where m > 1/2, as ``Truncation/logSoftIndicator(_:mTilde:sTilde:temperature:)`` does); then the sum over d
+/// where m > 1/2, as ``TruncatedLogisticSampler/logSoftIndicator(_:mTilde:sTilde:temperature:)`` does); then the sum over d
 /// plus log|det ∂z''/∂z| = −Σ_d tanh a. The backward recomputes each element's pieces instead of storing
 /// them and sums the parameters' gradients over n in double precision.
 ///
@@ -67,7 +67,7 @@ enum LogisticDensities {
     }
 
     static func makeWindows(_ k: Int, _ d: Int, _ a: Tensor?, _ b: Tensor?, _ truncation: Windows?) -> [Window] {
-        let ends = truncation.map { Truncation.supportEnds(mTilde: $0.mTilde.value, sTilde: $0.sTilde.value) }
+        let ends = truncation.map { TruncatedLogisticSampler.supportEnds(mTilde: $0.mTilde.value, sTilde: $0.sTilde.value) }
         return (0..<(k * d)).map { i in
             var w = Window()
             if let a, let b {

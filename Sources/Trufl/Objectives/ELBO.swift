@@ -1,4 +1,4 @@
-/// The evidence lower bound (Eq. 1) with the optimal quantiser (Eq. 2), that is Eq. 3:
+/// The evidence lower bound (Eq. 1) with the optimal decoder (Eq. 2), that is Eq. 3:
 ///
 ///     L(x) = E_{q(z|x)} [ log p(x|z) + log p(z) − log q(z|x) ],
 ///

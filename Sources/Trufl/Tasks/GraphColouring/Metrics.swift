@@ -38,7 +38,7 @@ extension GraphColouringModel {
         guard let q = dequantiser as? TRUFLDequantiser else { return dequantiser.logDensities(z, indicator: .hard) }
         let tape = z.tape
         let (zPrime, logDet) = inverseAll(q.flow, z, q.categories)
-        return Truncation.logDensityInside(zPrime, mTilde: tape[q.mTilde], sTilde: tape[q.sTilde]).sum(axis: -1) + logDet
+        return TruncatedLogisticSampler.logDensityInside(zPrime, mTilde: tape[q.mTilde], sTilde: tape[q.sTilde]).sum(axis: -1) + logDet
     }
 
     /// For each row of z `[N, D]`, whether it lies in some colour's support (always true for CatNF).

@@ -35,7 +35,7 @@ public struct EmpiricalMarginal: Sendable, Equatable {
     public var categories: Int { logProbabilities.count }
 }
 
-/// The optimal quantiser (Eq. 2), in log space:
+/// The optimal decoder (Eq. 2), in log space:
 /// log p(k|z) = log q(z|k) + log P(k) − logsumexp_j (log q(z|j) + log P(j)).
 ///
 /// A category whose support misses z has log q = −∞ and drops out of the log-sum-exp. If z lies in no

@@ -8,7 +8,7 @@ import RealModule
 /// and for m > 1/2 the mirror image, 1 − u = c·(1 − w), u = σ(m̃) + c·w. Both u and 1 − u are therefore
 /// formed without subtracting from 1, so a window squeezed against 0 or 1 keeps its digits (chapter 01's
 /// lesson), and the sample z' = log u − log(1 − u) is computed in double precision and rounded once.
-enum Truncation {
+enum TruncatedLogisticSampler {
     /// The support (a, b) in z of the window with unconstrained parameters (m̃, s̃), in double precision
     /// and with exact complements; ±∞ where the window reaches 0 or 1. Mirror-symmetric: (m̃, s̃) ↦ (−b, −a) at −m̃.
     static func supportEnds(mTilde: Double, sTilde: Double) -> (lower: Double, upper: Double) {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The book's commands: `run`, `test` and `bless` over a set of chapters, as the `book` tool calls them.
-public struct Book {
+public struct BookCommands {
     public enum Mode: String, Sendable { case run, test, bless }
 
     public struct Options: Sendable {
@@ -122,7 +122,7 @@ public struct Book {
                 return Report(ok: false, cached: false, details: "\(error)\n", summary: line("failed", path, run.seconds))
             }
             details += run.figures.keys.sorted().map { "wrote .build/figures/\($0)\n" }.joined()
-            let mismatches = Comparison.mismatches(run, profile: options.profile, figuresDirectory: figuresDirectory)
+            let mismatches = RunMismatches.of(run, profile: options.profile, figuresDirectory: figuresDirectory)
             if mismatches.isEmpty { cache.store(run) }
             let status = mismatches.isEmpty ? "ran" : "differs"
             if !mismatches.isEmpty {
@@ -131,7 +131,7 @@ public struct Book {
             return Report(ok: true, cached: false, differs: !mismatches.isEmpty, details: details,
                           summary: line(status, path, run.seconds))
         case .test:
-            let mismatches = Comparison.mismatches(run, profile: options.profile, figuresDirectory: figuresDirectory)
+            let mismatches = RunMismatches.of(run, profile: options.profile, figuresDirectory: figuresDirectory)
             if mismatches.isEmpty { cache.store(run) } else { cache.forget(chapter) }
             return Report(ok: mismatches.isEmpty, cached: false, details: mismatches.joined(),
                           summary: line(mismatches.isEmpty ? "passed" : "failed", path, run.seconds))
@@ -198,13 +198,13 @@ final class Counter: @unchecked Sendable {
 
 final class Results: @unchecked Sendable {
     private let lock = NSLock()
-    private var reports: [Book.Report?]
+    private var reports: [BookCommands.Report?]
     init(count: Int) { reports = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ report: Book.Report) {
+    func set(_ index: Int, _ report: BookCommands.Report) {
         lock.lock(); defer { lock.unlock() }
         reports[index] = report
     }
-    var all: [Book.Report] {
+    var all: [BookCommands.Report] {
         lock.lock(); defer { lock.unlock() }
         return reports.compactMap { $0 }
     }

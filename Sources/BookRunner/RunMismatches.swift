@@ -2,8 +2,8 @@ import Foundation
 
 /// `book test`'s judgement of a run: every block's output against its `output` block, and every figure
 /// against the committed one. Each mismatch is a unified diff naming the chapter file and line.
-enum Comparison {
-    static func mismatches(_ run: ChapterRun, profile: String, figuresDirectory: URL) -> [String] {
+enum RunMismatches {
+    static func of(_ run: ChapterRun, profile: String, figuresDirectory: URL) -> [String] {
         let chapter = run.chapter
         var problems: [String] = []
         for block in chapter.blocks {
