@@ -43,8 +43,9 @@ public struct ToyTraining: Sendable, Codable {
     public var initialisation: TRUFLInitialisation = .orthants
     /// TRUFL's category-conditional scale and shift on top of the truncated logistic.
     public var flow = false
-    /// Weight of the −log Z term (Eq. 8–9) in the prior's loss: 0 trains on the ELBO alone, 1 on ELBO − log Z,
-    /// whose gradient for the prior is E_p[1(z ∉ supp) ∇ log p(z)] / Z, estimated with `leakSamples` prior draws.
+    /// The weight w of log Z (Eq. 9) in what the prior maximises, ELBO + w·log Z, through ``LeakTerm`` with
+    /// `leakSamples` prior draws: 0 trains on the ELBO alone, 1 penalises the prior's leak, −1 trains on Eq. 8's
+    /// corrected bound ELBO − log Z.
     public var leakWeight: Float = 0
     public var leakSamples = 256
 
@@ -154,23 +155,14 @@ public final class ToyModel {
         }
     }
 
-    /// A term whose gradient in the prior's parameters is that of −log Z (Eq. 9):
-    /// (1 / (M·Ẑ)) Σ_{z_i ∉ supp} log p(z_i) over M draws z_i ~ p(z) held fixed, Ẑ their acceptance frequency.
+    /// ``LeakTerm/negativeLogZ(prior:samples:inside:on:using:)`` for the toy's supports: a draw is inside when
+    /// every position's latent lies in some category's box.
     func leakLoss(_ supports: SupportBoxes, on tape: Tape, using random: inout RandomSource) -> Var? {
-        let m = training.leakSamples, n = prior.dimension, d = training.dimensions
-        let z = prior.sample(count: m, using: &random)
-        var outside: [Float] = []
-        for row in 0..<m {
-            let values = z.scalars[(row * n)..<((row + 1) * n)]
-            let rejected = stride(from: 0, to: n, by: d).contains { t in
+        let d = training.dimensions
+        return LeakTerm.negativeLogZ(prior: prior, samples: training.leakSamples, inside: { values in
+            !stride(from: 0, to: values.count, by: d).contains { t in
                 !supports.contains(values[(values.startIndex + t)..<(values.startIndex + t + d)])
             }
-            if rejected { outside.append(contentsOf: values) }
-        }
-        let rejectedCount = outside.count / n
-        guard rejectedCount > 0 else { return nil }
-        let acceptance = Float(m - rejectedCount) / Float(m)
-        let logP = prior.logDensity(tape.constant(Tensor(shape: [rejectedCount, n], scalars: outside)))
-        return logP.sum() * (1 / (Float(m) * max(acceptance, 0.05)))
+        }, on: tape, using: &random)
     }
 }
