@@ -27,7 +27,8 @@ public enum Arithmetic: String, CaseIterable, Sendable {
 
     /// The environment variable that chooses (unset: `book`).
     public static let variable = "TRUFL_ARITHMETIC"
-    /// What the engine reads to choose its kernels' instruction set (Sources/Trufl/Numerics/KernelISA.swift).
+    /// What the engine reads to choose its kernels' instruction set (`FusedLSTMSteps.isa`, in
+    /// Sources/Trufl/Layers/FusedLSTMSteps.swift, which names it too: the engine does not link the runner).
     static let kernelISAVariable = "TRUFL_KERNEL_ISA"
     /// The OpenBLAS kernel of the book's arithmetic.
     public static let commonBLASKernel = "HASWELL"
