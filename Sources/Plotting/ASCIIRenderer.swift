@@ -45,7 +45,15 @@ struct ASCIIRenderer {
         self.rows = min(60, max(4, rows))
     }
 
-    func render() -> String {
+    /// The axes and the plot's width, decided before anything is drawn: the y tick labels' width sets
+    /// how many columns the plot gets.
+    struct Layout {
+        let x: Axis, y: Axis
+        let labelWidth: Int
+        let plotColumns: Int
+    }
+
+    func layout() -> Layout {
         let extent = figure.dataExtent
         let yAxis = Axis.fitting(fixed: figure.yRange, extent: extent.y, length: Double(rows), idealSpacing: 4,
                                  gap: 1, labelSize: { _ in 1 })
@@ -53,11 +61,21 @@ struct ASCIIRenderer {
         let plotColumns = max(10, columns - labelWidth - 1)
         let xAxis = Axis.fitting(fixed: figure.xRange, extent: extent.x, length: Double(plotColumns),
                                  idealSpacing: 12, gap: 2, labelSize: { Double($0.count) })
+        return Layout(x: xAxis, y: yAxis, labelWidth: labelWidth, plotColumns: plotColumns)
+    }
+
+    func render() -> String {
+        let layout = self.layout()
+        let (plot, legendGlyphs) = drawCells(layout)
+        return text(layout, plot: plot, legendGlyphs: legendGlyphs)
+    }
+
+    /// The plot's cells, bottom layer first, and each legend entry's glyph.
+    func drawCells(_ layout: Layout) -> (plot: PlotCells, legendGlyphs: [String]) {
+        let (plotColumns, xAxis, yAxis) = (layout.plotColumns, layout.x, layout.y)
         var plot = PlotCells(columns: plotColumns, rows: rows, x: xAxis, y: yAxis)
         let entries = figure.legendEntries
         let usesBraille = entries.filter { $0.mark != .bar }.count == 1
-
-        // Cells, bottom layer first.
         for series in figure.series {
             if case let .density(xRange, yRange, values) = series.kind, let scale = DensityGrid.valueRange(values) {
                 plot.drawDensity(xRange: xRange, yRange: yRange, values: values, scale: scale)
@@ -92,8 +110,14 @@ struct ASCIIRenderer {
                 break
             }
         }
+        return (plot, legendGlyphs)
+    }
 
-        // Lines of text.
+    /// The lines of text: title, y label, the plot with its y ticks, the x axis and labels, the legend and
+    /// the colour scales.
+    func text(_ layout: Layout, plot: PlotCells, legendGlyphs: [String]) -> String {
+        let (labelWidth, plotColumns, xAxis, yAxis) = (layout.labelWidth, layout.plotColumns, layout.x, layout.y)
+        let entries = figure.legendEntries
         var lines: [String] = []
         let plotStart = labelWidth + 1
         func centred(_ text: String) -> String {

@@ -42,7 +42,19 @@ struct SVGRenderer {
         var ticks: Ticks
     }
 
-    func render() -> String {
+    /// Where everything goes, decided before anything is drawn: the texts as they fit, the right panel's
+    /// legend entries and colour scales, and the plot area with its axes.
+    struct Layout {
+        let title: String, xLabel: String, yLabel: String
+        let entries: [LegendEntry]
+        let scales: [DensityScale]
+        let panelWidth: Double
+        let plotWidth: Double
+        let map: PixelMap
+        var plot: Rect { map.plot }
+    }
+
+    func layout() -> Layout {
         let cw = Self.charWidth
         // The title is bold at 15 px: about 9 px a character.
         let title = TextFit.truncated(TextFit.singleLine(figure.title), to: Int((width - 8) / 9))
@@ -92,7 +104,12 @@ struct SVGRenderer {
                                  idealSpacing: 90, gap: 14, labelSize: { Double($0.count) * cw })
         let plot = Rect(minX: left, minY: top, maxX: left + plotWidth, maxY: bottom)
         let map = PixelMap(x: xAxis, y: yAxis, plot: plot)
+        return Layout(title: title, xLabel: xLabel, yLabel: yLabel, entries: entries, scales: scales,
+                      panelWidth: panelWidth, plotWidth: plotWidth, map: map)
+    }
 
+    func render() -> String {
+        let layout = self.layout()
         var svg = SVGWriter()
         let n = SVGWriter.number
         svg.open("svg", [
@@ -102,8 +119,17 @@ struct SVGRenderer {
         ])
         svg.element("rect", [("x", "0"), ("y", "0"), ("width", n(width)), ("height", n(height)), ("fill", "#ffffff")])
 
-        drawGrid(&svg, map: map)
-        // Colours go to legend entries in drawing order (see `Figure.legendEntries`).
+        drawGrid(&svg, map: layout.map)
+        drawSeries(&svg, map: layout.map)
+        drawAxes(&svg, map: layout.map)
+        drawTexts(&svg, layout)
+        drawPanel(&svg, layout)
+        svg.close("svg")
+        return svg.document
+    }
+
+    /// Every series, in order; colours go to legend entries in drawing order (see `Figure.legendEntries`).
+    private func drawSeries(_ svg: inout SVGWriter, map: PixelMap) {
         var colorIndex = 0
         for series in figure.series {
             switch series.kind {
@@ -125,9 +151,12 @@ struct SVGRenderer {
                 }
             }
         }
+    }
 
-        drawAxes(&svg, map: map)
-        // Labels and title.
+    /// The title, the x label and the rotated y label.
+    private func drawTexts(_ svg: inout SVGWriter, _ layout: Layout) {
+        let (n, cw, plot) = (SVGWriter.number, Self.charWidth, layout.plot)
+        let (title, xLabel, yLabel, plotWidth) = (layout.title, layout.xLabel, layout.yLabel, layout.plotWidth)
         if !title.isEmpty {
             let estimated = Double(title.count) * 9
             let centre = min(max((plot.minX + plot.maxX) / 2, estimated / 2 + 4), width - estimated / 2 - 4)
@@ -144,8 +173,11 @@ struct SVGRenderer {
             svg.element("text", [("transform", "translate(18,\(n(y))) rotate(-90)"), ("text-anchor", "middle")],
                         text: yLabel)
         }
+    }
 
-        // Right panel.
+    /// The legend, then a colour bar per density series, right of the plot.
+    private func drawPanel(_ svg: inout SVGWriter, _ layout: Layout) {
+        let (plot, entries, scales, panelWidth) = (layout.plot, layout.entries, layout.scales, layout.panelWidth)
         let panelX = plot.maxX + 16
         var panelY = plot.minY
         if !entries.isEmpty {
@@ -160,8 +192,6 @@ struct SVGRenderer {
                 panelY += each
             }
         }
-        svg.close("svg")
-        return svg.document
     }
 
     // MARK: - Parts
