@@ -61,11 +61,11 @@ let package = Package(
         // Runs one experiment cell (Sources/Trufl/Cells) in a process of its own, for `book` or a scheduler.
         .executableTarget(
             name: "trufl-cell",
-            dependencies: ["Trufl", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Trufl", "BookSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Benchmarks of the engine, run side by side with PyTorch by `make bench`.
         .executableTarget(
             name: "trufl-bench",
-            dependencies: ["Trufl", "CMachineProbe", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Trufl", "BookSupport", "CMachineProbe", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/Bench"),
         .testTarget(name: "TruflTests", dependencies: ["Trufl"]),
         .testTarget(name: "BookSupportTests", dependencies: ["BookSupport", "BookCells", "Trufl"]),

@@ -8,6 +8,7 @@
 // Each sample is measured inside the process, after a warm-up that also calibrates how many iterations a
 // sample averages over (about --seconds of work), so process start-up never enters a timing.
 import ArgumentParser
+import BookSupport
 import Foundation
 import Trufl
 
@@ -102,4 +103,5 @@ func sanitise(_ value: Any) -> Any {
     }
 }
 
+ProcessMemory.keepFreedMemory()
 TruflBench.main()

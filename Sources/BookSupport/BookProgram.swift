@@ -30,8 +30,12 @@ public enum BookProgram {
 
     // The calls the generated prelude makes.
 
-    /// Line-buffered standard output, so that a crash keeps every line printed before it.
-    public static func start() { setvbuf(stdout, nil, _IOLBF, 0) }
+    /// Line-buffered standard output, so that a crash keeps every line printed before it; freed tensor memory
+    /// kept in the process (``ProcessMemory``).
+    public static func start() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        ProcessMemory.keepFreedMemory()
+    }
 
     /// The `should-fail` block this run is for, or −1.
     public static let failingBlock = ProcessInfo.processInfo.environment[failBlockVariable].flatMap { Int($0) } ?? -1

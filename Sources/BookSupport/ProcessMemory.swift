@@ -6,13 +6,17 @@ import Glibc
 /// mmap and goes back on free), so a training loop that allocates the same tensors every step faults
 /// the same pages in again and again. Measured on the LSTM benchmark: about 22,000 page faults per
 /// iteration and a third of the forward time in the kernel; with these thresholds raised, 10× fewer
-/// faults. Applied once, when the first tape is made.
-enum MemoryTuning {
+/// faults. A process-wide setting, so a program makes it once where it starts: a chapter's program
+/// (``BookProgram/start()``), `trufl-cell` and `trufl-bench`; the engine itself never changes it.
+public enum ProcessMemory {
     // <malloc.h> is not part of Swift's Glibc module: mallopt is looked up by name, with its parameter
     // numbers from that header.
     private static let trimThreshold: Int32 = -1, topPad: Int32 = -2, mmapThreshold: Int32 = -3
 
-    static let applied: Void = {
+    /// Raises glibc's thresholds for returning freed memory to the kernel (once per process; later calls do nothing).
+    public static func keepFreedMemory() { applied }
+
+    private static let applied: Void = {
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)

@@ -1,6 +1,7 @@
 // trufl-cell: runs one experiment cell (Sources/Trufl/Cells) and stores its result. `book` starts it for a
 // chapter's missing cells; `book cells` prints command lines of it for a scheduler (Slurm, GNU parallel).
 import ArgumentParser
+import BookSupport
 import Foundation
 import Trufl
 
@@ -36,4 +37,5 @@ struct TruflCell: ParsableCommand {
     }
 }
 
+ProcessMemory.keepFreedMemory()
 TruflCell.main()

@@ -106,7 +106,7 @@ func perturb(_ parameters: [Parameter], scale: Float, seed: UInt64) {
         // Support: z < 1 in each step (one latent per step): Z = σ(1)² for two steps.
         let sampler = RejectionSampler(prior: prior, latentsPerStep: 1) { $0.first! < 1 }
         let estimate = sampler.estimateZ(draws: 40_000, using: &random)
-        let exact = Logistic.sigmoid(1) * Logistic.sigmoid(1)
+        let exact = Logistic.sigmoid(1.0) * Logistic.sigmoid(1.0)
         #expect(abs(estimate.value - exact) < 4 * estimate.standardError, "\(estimate.value) vs \(exact)")
         // Panel edges on the integers, so the indicator's jump at 1 falls between panels.
         let grid = GridIntegral.integrate(prior, x: -29...31, y: -29...31, panels: 60) { x, y in x < 1 && y < 1 ? 1 : 0 }

@@ -132,6 +132,44 @@ import Testing
         #expect(!wrong.passed, "a 3 % error in a gradient must fail the check")
     }
 
+    /// A custom node with two outputs (y₁ = x³, y₂ = Σ x²), checked through each output alone and through
+    /// both: its backward runs once per pass, with nil for an output that received no gradient.
+    @Test func customOpWithTwoOutputs() {
+        final class Calls { var received: [[Bool]] = [] }
+        var inputs = Inputs(16)
+        let x = inputs.uniform([5], 0.5, 2)
+        func cubeAndSquares(_ t: Tape, _ v: Var, _ calls: Calls) -> (cube: Var, squares: Var) {
+            let value = v.value
+            let nodes = t.custom(inputs: [v], values: [value * value * value, (value * value).sum()]) { g in
+                calls.received.append(g.map { $0 != nil })
+                let fromCube = g[0].map { $0 * value * value * 3 } ?? Tensor.zeros(value.shape)
+                let fromSquares = g[1].map { 2 * $0.scalar * value } ?? Tensor.zeros(value.shape)
+                return [fromCube + fromSquares]
+            }
+            return (nodes[0], nodes[1])
+        }
+        let both = checkGradients([x]) { t, v in
+            let y = cubeAndSquares(t, v[0], Calls())
+            return y.cube * y.squares
+        }
+        #expect(both.passed, "both outputs: \(both)")
+        let first = checkGradients([x]) { t, v in cubeAndSquares(t, v[0], Calls()).cube }
+        #expect(first.passed, "first output alone: \(first)")
+        let second = checkGradients([x]) { t, v in cubeAndSquares(t, v[0], Calls()).squares * 1 }
+        #expect(second.passed, "second output alone: \(second)")
+
+        let calls = Calls(), tape = Tape()
+        let v = tape.variable(x)
+        let y = cubeAndSquares(tape, v, calls)
+        (y.squares + y.cube.sum()).backward()
+        #expect(calls.received == [[true, true]])
+        let alone = Calls(), tape2 = Tape()
+        let v2 = tape2.variable(x)
+        cubeAndSquares(tape2, v2, alone).squares.backward()
+        #expect(alone.received == [[false, true]])
+        #expect(v2.grad.scalars == (2 * x).scalars)
+    }
+
     @Test func parametersAccumulateAndZero() {
         let p = Parameter(name: "w", value: Tensor([1, 2]))
         let tape = Tape()

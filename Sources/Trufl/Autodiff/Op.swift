@@ -25,10 +25,12 @@ enum Op {
     case gatherRows(Int, [Int])
     case scatterAddRows(Int, [Int])
     case gatherLast(Int, [Int])
-    case custom([Int], (Tensor) -> [Tensor?])
+    /// A hand-written backward over its inputs, given the gradients of its outputs: this node's value and
+    /// those of the `.output` nodes recorded right after it (nil where an output received none).
+    case custom([Int], outputs: [Int], ([Tensor?]) -> [Tensor?])
+    /// A further output of the `custom` node `of`: no backward of its own; that node's backward reads its gradient.
+    case output(of: Int)
 }
-
-enum BinaryKind { case add, sub, mul, div }
 
 extension Tape {
     /// Node `i`'s backward: adds its inputs' gradients given its own gradient `g`.
@@ -37,7 +39,7 @@ extension Tape {
         case .leaf, .parameter: break
         case let .binary(kind, a, b): backwardBinary(i, kind, a, b, g)
         case let .affine(x, scale): accumulate(x, g.map { $0 * scale })
-        case let .unary(x, f): accumulate(x, Tensor.derivative(f, x: values[x], y: values[i], g: g))
+        case let .unary(x, f): backwardUnary(i, x, f, g)
         case let .pow(x, p): backwardPow(x, p, g)
         case let .clamp(x, low, high): backwardClamp(x, low, high, g)
         case let .select(mask, a, b): backwardSelect(mask, a, b, g)
@@ -54,7 +56,7 @@ extension Tape {
         case let .gatherRows(x, indices): accumulate(x, g.scatterAdd(rows: indices, count: values[x].shape[0]))
         case let .scatterAddRows(x, indices): accumulate(x, g.gather(rows: indices))
         case let .gatherLast(x, indices): accumulate(x, Tensor.scatter(lastAxis: indices, values: g, into: values[x].shape))
-        case let .custom(inputs, backward): backwardCustom(inputs, backward, g)
+        case .custom, .output: fatalError("internal: the backward walk runs custom nodes itself")
         }
     }
 }

@@ -40,7 +40,6 @@ public final class Tape {
 
     /// An empty tape.
     public init() {
-        MemoryTuning.applied
         values.reserveCapacity(64)
         ops.reserveCapacity(64)
         needsGrad.reserveCapacity(64)
@@ -102,16 +101,22 @@ public final class Tape {
         var i = root.index
         while i >= 0 {
             defer { i -= 1 }
-            guard needsGrad[i], let g = grads[i] else { continue }
+            guard needsGrad[i], hasGradient(i) else { continue }
             switch ops[i] {
-            case .leaf:
-                continue
+            case .leaf, .output:
+                continue  // an `.output` keeps its gradient for the node that computed it (below it on the tape)
+            case let .custom(inputs, outputs, backward):
+                let g = grads[i]
+                grads[i] = nil
+                backwardCustom(i, inputs, outputs, backward, g)
             case .parameter(let p):
+                let g = grads[i]!
                 guard p.grad.shape == g.shape else {
                     fatalError("backward: parameter '\(p.name)' has gradient shape \(p.grad.shape) but its node has \(g.shape) (was its value reshaped after being read?)")
                 }
                 p.grad.addInPlace(g)
             default:
+                let g = grads[i]!
                 grads[i] = nil
                 propagate(i, g)
             }

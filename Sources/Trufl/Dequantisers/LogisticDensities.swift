@@ -25,17 +25,14 @@ enum LogisticDensities {
         let indicator: SupportIndicator
     }
 
-    /// Category k's constants in dimension d.
+    /// Category k's constants in dimension d, in the form the vector loops read them.
     struct Window {
         var inverseScale: Float = 1, shift: Float = 0, tanhA: Float = 0
         // TRUFL only: log s (Eq. 5), the window's centre c in the half that keeps its digits (σ(m̃) for
         // m̃ ≤ 0, else σ(−m̃), with `side` +1 or −1), half its width s/2 = c·σ(s̃), and the support's ends
-        // in z'' as the nearest floats inside.
+        // in z'' as the nearest floats inside (the backward reads the ``TruncationWindow`` they come from).
         var logWidth: Float = 0, centre: Float = 0, side: Float = 1, halfWidth: Float = 0
         var lower = -Float.infinity, upper = Float.infinity
-        // For the backward: d log s / d m̃ (the side `minimum` picks, ties to log σ(m̃) as the composed op does),
-        // σ(s̃), σ(−s̃) and σ(m̃)σ(−m̃).
-        var dLogWidthDM: Double = 0, sigmoidS: Double = 0, sigmoidMinusS: Double = 0, spread: Double = 0
     }
 
     /// log q(z|k) for every k; `flow` is the category-conditional scale and shift (or nil), `truncation`
@@ -48,8 +45,9 @@ enum LogisticDensities {
         for p in [truncation?.mTilde, truncation?.sTilde, a, b].compactMap({ $0 }) where p.shape != [k, d] {
             fatalError("logDensities: parameters of shape \(p.shape) for K = \(k), D = \(d)")
         }
-        let windows = makeWindows(k, d, a?.value, b?.value, truncation)
-        let kernel = Kernel(n: n, k: k, d: d, windows: windows, truncated: truncation != nil,
+        let truncations = truncation.map { TruncationWindow.all(mTilde: $0.mTilde.value, sTilde: $0.sTilde.value) }
+        let windows = makeWindows(k, d, a?.value, b?.value, truncations)
+        let kernel = Kernel(n: n, k: k, d: d, windows: windows, truncations: truncations,
                             softTemperature: truncation.flatMap { t in
                                 if case .soft(let tau) = t.indicator { return tau } else { return nil } },
                             z: z.value)
@@ -66,9 +64,8 @@ enum LogisticDensities {
         }
     }
 
-    static func makeWindows(_ k: Int, _ d: Int, _ a: Tensor?, _ b: Tensor?, _ truncation: Windows?) -> [Window] {
-        let ends = truncation.map { TruncatedLogisticSampler.supportEnds(mTilde: $0.mTilde.value, sTilde: $0.sTilde.value) }
-        return (0..<(k * d)).map { i in
+    static func makeWindows(_ k: Int, _ d: Int, _ a: Tensor?, _ b: Tensor?, _ truncations: [TruncationWindow]?) -> [Window] {
+        (0..<(k * d)).map { i in
             var w = Window()
             if let a, let b {
                 // The same single-precision steps as the composed inverse: tanh, negate, exp; z·scale − b.
@@ -76,20 +73,11 @@ enum LogisticDensities {
                 w.inverseScale = Foundation.exp(-w.tanhA)
                 w.shift = b.scalars[i]
             }
-            if let truncation, let ends {
-                let m̃ = truncation.mTilde.value.scalars[i], s̃ = truncation.sTilde.value.scalars[i]
-                let logM = Scalar.logSigmoid(m̃), logOneMinusM = Scalar.logSigmoid(-m̃)
-                w.logWidth = Swift.min(logM, logOneMinusM) + Scalar.logSigmoid(s̃) + Float(Foundation.log(2.0))
-                w.side = m̃ <= 0 ? 1 : -1
-                w.centre = Scalar.sigmoid(w.side * m̃)
-                w.halfWidth = w.centre * Scalar.sigmoid(s̃)
-                w.lower = insideFloat(ends[i].lower, roundingUp: true)
-                w.upper = insideFloat(ends[i].upper, roundingUp: false)
-                let sm = Logistic.sigmoid(Double(m̃)), ss = Logistic.sigmoid(Double(s̃))
-                w.dLogWidthDM = logM <= logOneMinusM ? 1 - sm : -sm
-                w.sigmoidS = ss
-                w.sigmoidMinusS = 1 - ss
-                w.spread = sm * (1 - sm)
+            if let t = truncations?[i] {
+                (w.logWidth, w.centre, w.halfWidth) = t.singlePrecision
+                w.side = t.side
+                w.lower = insideFloat(t.lower, roundingUp: true)
+                w.upper = insideFloat(t.upper, roundingUp: false)
             }
             return w
         }
@@ -108,31 +96,39 @@ enum LogisticDensities {
         static let block = 128
         let n: Int, k: Int, d: Int, padded: Int
         let windows: [Window]
-        let truncated: Bool
+        /// TRUFL's windows, `[K·D]` (nil for CatNF).
+        let truncations: [TruncationWindow]?
         let softTemperature: Float?
         let zT: [Float]
 
-        init(n: Int, k: Int, d: Int, windows: [Window], truncated: Bool, softTemperature: Float?, z: Tensor) {
+        init(n: Int, k: Int, d: Int, windows: [Window], truncations: [TruncationWindow]?, softTemperature: Float?, z: Tensor) {
             (self.n, self.k, self.d) = (n, k, d)
             padded = (n + 7) / 8 * 8
             self.windows = windows
-            self.truncated = truncated
+            self.truncations = truncations
             self.softTemperature = softTemperature
             var t = [Float](repeating: 0, count: d * padded)
             for i in 0..<n { for e in 0..<d { t[e * padded + i] = z.scalars[i * d + e] } }
             zT = t
         }
 
+        var truncated: Bool { truncations != nil }
         var hard: Bool { truncated && softTemperature == nil }
 
-        /// Blocks `0 ..< count` on one thread, or split in two halves (fixed by N alone, so results do not
-        /// depend on timing) when the work is large.
-        func forEachHalf(_ body: (_ blocks: Range<Int>, _ half: Int) -> Void) {
+        /// Runs `body` over blocks `0 ..< count` on one thread, or over two halves on two (split at a point
+        /// fixed by N alone, so results do not depend on timing) when the work is large; one result per part.
+        @discardableResult
+        func forEachHalf<R>(_ body: (_ blocks: Range<Int>, _ half: Int) -> R) -> [R] {
             let blocks = (n + Kernel.block - 1) / Kernel.block
-            if n * k * d < 1 << 16 || blocks < 2 { body(0..<blocks, 0); return }
-            DispatchQueue.concurrentPerform(iterations: 2) { h in
-                body(h == 0 ? 0..<(blocks / 2) : (blocks / 2)..<blocks, h)
+            if n * k * d < 1 << 16 || blocks < 2 { return [body(0..<blocks, 0)] }
+            var results = [R?](repeating: nil, count: 2)
+            results.withUnsafeMutableBufferPointer { parts in
+                let out = parts.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: 2) { h in
+                    out[h] = body(h == 0 ? 0..<(blocks / 2) : (blocks / 2)..<blocks, h)
+                }
             }
+            return results.map { $0! }
         }
 
         /// The constant part of row k: −Σ_d log s (TRUFL) − Σ_d tanh a.

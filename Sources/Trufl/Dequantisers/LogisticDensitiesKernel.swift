@@ -88,82 +88,79 @@ extension LogisticDensities.Kernel {
         let (n, k, d, padded, B) = (self.n, self.k, self.d, self.padded, Self.block)
         let inverseTemperature = softTemperature.map { 1 / $0 }
         let hard = self.hard
-        var dzT = [Float](repeating: 0, count: d * padded)
-        var halves = [Sums(k, d), Sums(k, d)]
-        zT.withUnsafeBufferPointer { zb in
-        windows.withUnsafeBufferPointer { wb in
-        g.scalars.withUnsafeBufferPointer { gb in
-        dzT.withUnsafeMutableBufferPointer { db in
-        halves.withUnsafeMutableBufferPointer { hb in
-            let pz = zb.baseAddress!, pw = wb.baseAddress!, pg = gb.baseAddress!, pd = db.baseAddress!
-            let ph = hb.baseAddress!
-            forEachHalf { blocks, half in
-                var sums = Sums(k, d)
-                let gRow = UnsafeMutablePointer<F8>.allocate(capacity: B / 8)
-                defer { gRow.deallocate() }
-                let flatG = UnsafeMutableRawPointer(gRow).assumingMemoryBound(to: Float.self)
-                for blk in blocks {
-                    let n0 = blk * B, count = Swift.min(B, n - n0), lanes = (count + 7) / 8
-                    for c in 0..<k {
-                        for i in 0..<(lanes * 8) { flatG[i] = i < count ? pg[(n0 + i) * k + c] : 0 }
-                        if hard {
-                            // Only members carry a gradient (the composed op's `select`).
+        let dzT = KernelBuffer(d * padded, zeroed: true)  // each half writes its own positions
+        var halves: [Sums] = withBaseAddresses([zT, g.scalars]) { p in
+            windows.withUnsafeBufferPointer { wb -> [Sums] in
+                let pz = p[0]!, pg = p[1]!, pw = wb.baseAddress!
+                return forEachHalf { blocks, _ -> Sums in
+                    var sums = Sums(k, d)
+                    let gRow = UnsafeMutablePointer<F8>.allocate(capacity: B / 8)
+                    defer { gRow.deallocate() }
+                    let flatG = UnsafeMutableRawPointer(gRow).assumingMemoryBound(to: Float.self)
+                    for blk in blocks {
+                        let n0 = blk * B, count = Swift.min(B, n - n0), lanes = (count + 7) / 8
+                        for c in 0..<k {
+                            for i in 0..<(lanes * 8) { flatG[i] = i < count ? pg[(n0 + i) * k + c] : 0 }
+                            if hard {
+                                // Only members carry a gradient (the composed op's `select`).
+                                for e in 0..<d {
+                                    let w = pw[c * d + e], zp = pz + e * padded + n0
+                                    for j in 0..<lanes {
+                                        let zz = VectorMath.load(zp + 8 * j) * w.inverseScale - w.shift
+                                        gRow[j].replace(with: 0, where: Self.outside(zz, w))
+                                    }
+                                }
+                            }
+                            var gTotal = F8()
+                            for j in 0..<lanes { gTotal += gRow[j] }
+                            sums.g[c] += Double(gTotal.sum())
                             for e in 0..<d {
-                                let w = pw[c * d + e], zp = pz + e * padded + n0
+                                let w = pw[c * d + e], zp = pz + e * padded + n0, dp = dzT.pointer + e * padded + n0
+                                var aGzz = F8(), aGzzZ = F8(), aGt = F8(), aGtSign = F8()
                                 for j in 0..<lanes {
-                                    let zz = VectorMath.load(zp + 8 * j) * w.inverseScale - w.shift
-                                    gRow[j].replace(with: 0, where: Self.outside(zz, w))
+                                    let z8 = VectorMath.load(zp + 8 * j), g8 = gRow[j]
+                                    let zz = z8 * w.inverseScale - w.shift
+                                    let (ex, r) = VectorMath.logisticParts(zz)
+                                    // d/dz'' [log σ(z'') + log σ(−z'')] = σ(−z'') − σ(z'') = ∓(1 − e)·r.
+                                    let slope = (1 - ex) * r
+                                    var gzz = g8 * slope.replacing(with: -slope, where: zz .> 0)
+                                    if let inverseTemperature {
+                                        let (t, sign) = Self.softMargin(zz, ex, r, w, inverseTemperature)
+                                        let (et, rt) = VectorMath.logisticParts(t)
+                                        let gt = g8 * rt.replacing(with: et * rt, where: t .>= 0)   // g·σ(−t)
+                                        // d|σ(side·z'') − c|/dz'' = sign·side·σ(z'')σ(−z''), and dt = −that/τ.
+                                        gzz -= gt * (inverseTemperature * w.side) * sign * (ex * r * r)
+                                        aGt += gt
+                                        aGtSign += gt * sign
+                                    }
+                                    VectorMath.store(VectorMath.load(dp + 8 * j) + gzz * w.inverseScale, dp + 8 * j)
+                                    aGzz += gzz
+                                    aGzzZ += gzz * z8
                                 }
+                                let i = c * d + e
+                                sums.gzz[i] += Double(aGzz.sum())
+                                sums.gzzZ[i] += Double(aGzzZ.sum())
+                                sums.gt[i] += Double(aGt.sum())
+                                sums.gtSign[i] += Double(aGtSign.sum())
                             }
-                        }
-                        var gTotal = F8()
-                        for j in 0..<lanes { gTotal += gRow[j] }
-                        sums.g[c] += Double(gTotal.sum())
-                        for e in 0..<d {
-                            let w = pw[c * d + e], zp = pz + e * padded + n0, dp = pd + e * padded + n0
-                            var aGzz = F8(), aGzzZ = F8(), aGt = F8(), aGtSign = F8()
-                            for j in 0..<lanes {
-                                let z8 = VectorMath.load(zp + 8 * j), g8 = gRow[j]
-                                let zz = z8 * w.inverseScale - w.shift
-                                let (ex, r) = VectorMath.logisticParts(zz)
-                                // d/dz'' [log σ(z'') + log σ(−z'')] = σ(−z'') − σ(z'') = ∓(1 − e)·r.
-                                let slope = (1 - ex) * r
-                                var gzz = g8 * slope.replacing(with: -slope, where: zz .> 0)
-                                if let inverseTemperature {
-                                    let (t, sign) = Self.softMargin(zz, ex, r, w, inverseTemperature)
-                                    let (et, rt) = VectorMath.logisticParts(t)
-                                    let gt = g8 * rt.replacing(with: et * rt, where: t .>= 0)   // g·σ(−t)
-                                    // d|σ(side·z'') − c|/dz'' = sign·side·σ(z'')σ(−z''), and dt = −that/τ.
-                                    gzz -= gt * (inverseTemperature * w.side) * sign * (ex * r * r)
-                                    aGt += gt
-                                    aGtSign += gt * sign
-                                }
-                                VectorMath.store(VectorMath.load(dp + 8 * j) + gzz * w.inverseScale, dp + 8 * j)
-                                aGzz += gzz
-                                aGzzZ += gzz * z8
-                            }
-                            let i = c * d + e
-                            sums.gzz[i] += Double(aGzz.sum())
-                            sums.gzzZ[i] += Double(aGzzZ.sum())
-                            sums.gt[i] += Double(aGt.sum())
-                            sums.gtSign[i] += Double(aGtSign.sum())
                         }
                     }
+                    return sums
                 }
-                ph[half] = sums
             }
-        }}}}}
+        }
+        if halves.count == 1 { halves.append(Sums(k, d)) }  // the chain rule adds two parts
         return gradients(dzT, halves)
     }
 
     /// The chain rule from the sums to each parameter (see ``LogisticDensities``): z'' = z·e^{−tanh a} − b,
     /// log|det| = −Σ tanh a, log s = log 2 + log min(m, 1 − m) + log σ(s̃), c = σ(side·m̃), s/2 = c·σ(s̃).
-    func gradients(_ dzT: [Float], _ halves: [Sums])
+    func gradients(_ dzT: KernelBuffer, _ halves: [Sums])
         -> (z: Tensor, mTilde: Tensor, sTilde: Tensor, logScale: Tensor, shift: Tensor) {
         let (n, k, d) = (self.n, self.k, self.d)
         let inverseTemperature = Double(softTemperature.map { 1 / $0 } ?? 0)
         var dz = [Float](repeating: 0, count: n * d)
-        for i in 0..<n { for e in 0..<d { dz[i * d + e] = dzT[e * padded + i] } }
+        for i in 0..<n { for e in 0..<d { dz[i * d + e] = dzT.pointer[e * padded + i] } }
         var dm = [Float](repeating: 0, count: k * d), ds = dm, da = dm, db = dm
         let (h0, h1) = (halves[0], halves[1])
         for c in 0..<k {
@@ -175,12 +172,12 @@ extension LogisticDensities.Kernel {
                 db[i] = Float(-gzz)
                 let ta = Double(w.tanhA)
                 da[i] = Float((1 - ta * ta) * (-Double(w.inverseScale) * gzzZ - gSum))
-                if truncated {
+                if let t = truncations?[i] {
                     let dt = inverseTemperature
-                    dm[i] = Float(-gSum * w.dLogWidthDM
-                                  + dt * (w.sigmoidS * gt + gtSign) * Double(w.side) * w.spread)
-                    ds[i] = Float(-gSum * w.sigmoidMinusS
-                                  + dt * gt * Double(w.centre) * w.sigmoidS * w.sigmoidMinusS)
+                    dm[i] = Float(-gSum * t.dLogWidthDM
+                                  + dt * (t.sigmoidS * gt + gtSign) * Double(w.side) * t.dMDMTilde)
+                    ds[i] = Float(-gSum * t.sigmoidMinusS
+                                  + dt * gt * Double(w.centre) * t.sigmoidS * t.sigmoidMinusS)
                 }
             }
         }

@@ -39,27 +39,15 @@ enum TruncatedLogisticSampler {
     /// Since σ(z') = u, Eq. 7 at the draw is log u + log(1 − u) − log s, also in double precision.
     /// Backward, per element: ∂z'/∂θ = (1/u + 1/(1 − u))·∂u/∂θ and ∂log f/∂θ = (1/u − 1/(1 − u))·∂u/∂θ − ∂log s/∂θ,
     /// with ∂u/∂m̃ = m(1 − m)(1 ± w) (+ for m ≤ 1/2, where c = m), ∂u/∂s̃ = c·w·σ(−s̃), ∂log s/∂s̃ = σ(−s̃) and
-    /// ∂log s/∂m̃ = ∂log min(m, 1 − m)/∂m̃ (ties to m, as ``logWidth(mTilde:sTilde:)`` does); the parameters'
-    /// gradients are summed over the rows of each category.
+    /// ∂log s/∂m̃ = ∂log min(m, 1 − m)/∂m̃ (ties to m, as ``logWidth(mTilde:sTilde:)`` does); the per-window
+    /// constants are ``TruncationWindow``'s, and the parameters' gradients are summed over the rows of each category.
     static func sample(mTilde: Var, sTilde: Var, categories x: [Int]?, noise: Tensor) -> (z: Var, logDensity: Var) {
         let mt = mTilde.value, st = sTilde.value
         let n = noise.shape[0], d = noise.shape.rank == 2 ? noise.shape[1] : 0
         guard mt.shape == st.shape, mt.shape.rank == 2, mt.shape[1] == d, (x?.count ?? mt.shape[0]) == n else {
             fatalError("truncated logistic sample: parameters \(mt.shape), \(st.shape), noise \(noise.shape) and \(x?.count ?? n) categories disagree")
         }
-        // Per window: σ(±m̃), σ(±s̃), log s, ∂log s/∂m̃ and the support's ends.
-        struct Window { var sm = 0.0, smc = 0.0, ss = 0.0, ssc = 0.0, logWidth = 0.0, dLogWidthDM = 0.0, a = 0.0, b = 0.0 }
-        let windows = (0..<mt.count).map { i -> Window in
-            let m̃ = mt.scalars[i], s̃ = st.scalars[i]
-            var w = Window()
-            (w.sm, w.smc) = (Logistic.sigmoid(Double(m̃)), Logistic.sigmoid(-Double(m̃)))
-            (w.ss, w.ssc) = (Logistic.sigmoid(Double(s̃)), Logistic.sigmoid(-Double(s̃)))
-            let tiesToM = Scalar.logSigmoid(m̃) <= Scalar.logSigmoid(-m̃)
-            w.logWidth = Double.log(2) + Logistic.logSigmoid(tiesToM ? Double(m̃) : -Double(m̃)) + Logistic.logSigmoid(Double(s̃))
-            w.dLogWidthDM = tiesToM ? w.smc : -w.sm
-            (w.a, w.b) = supportEnds(mTilde: Double(m̃), sTilde: Double(s̃))
-            return w
-        }
+        let windows = TruncationWindow.all(mTilde: mt, sTilde: st)
         var value = [Float](repeating: 0, count: n * d), logF = [Float](repeating: 0, count: n)
         var dzM = value, dzS = value, dfM = value, dfS = value
         for row in 0..<n {
@@ -67,20 +55,19 @@ enum TruncatedLogisticSampler {
             for e in 0..<d {
                 let i = row * d + e, window = windows[(x?[row] ?? row) * d + e]
                 let u0 = Double(noise.scalars[i])
-                let w = (2 * u0 - 1) * window.ss
-                let lowerHalf = mt.scalars[(x?[row] ?? row) * d + e] <= 0
-                let c = lowerHalf ? window.sm : window.smc
-                let u = lowerHalf ? c * (1 + w) : window.sm + c * w
-                let v = lowerHalf ? window.smc - c * w : c * (1 - w)
+                let w = (2 * u0 - 1) * window.sigmoidS
+                let c = window.centre
+                let u = window.lowerHalf ? c * (1 + w) : window.m + c * w
+                let v = window.lowerHalf ? window.oneMinusM - c * w : c * (1 - w)
                 var zf = Float(Double.log(u) - Double.log(v))
-                while Double(zf) < window.a && zf < .greatestFiniteMagnitude { zf = zf.nextUp }
-                while Double(zf) > window.b && zf > -.greatestFiniteMagnitude { zf = zf.nextDown }
+                while Double(zf) < window.lower && zf < .greatestFiniteMagnitude { zf = zf.nextUp }
+                while Double(zf) > window.upper && zf > -.greatestFiniteMagnitude { zf = zf.nextDown }
                 value[i] = zf
                 total += Double.log(u) + Double.log(v) - window.logWidth
-                let duM = window.sm * window.smc * (1 + (lowerHalf ? w : -w)), duS = c * w * window.ssc
+                let duM = window.dMDMTilde * (1 + (window.lowerHalf ? w : -w)), duS = c * w * window.sigmoidMinusS
                 let (toZ, toF) = (1 / u + 1 / v, 1 / u - 1 / v)
                 (dzM[i], dzS[i]) = (Float(toZ * duM), Float(toZ * duS))
-                (dfM[i], dfS[i]) = (Float(toF * duM - window.dLogWidthDM), Float(toF * duS - window.ssc))
+                (dfM[i], dfS[i]) = (Float(toF * duM - window.dLogWidthDM), Float(toF * duS - window.sigmoidMinusS))
             }
             logF[row] = Float(total)
         }

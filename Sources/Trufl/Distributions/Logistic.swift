@@ -5,17 +5,25 @@ import RealModule
 ///
 /// Everything is computed in log space with `log(onePlus:)`, so tails far past ±30 stay finite.
 public enum Logistic {
-    /// log σ(z) = −softplus(−z).
-    @inlinable public static func logSigmoid(_ z: Double) -> Double { -softplus(-z) }
+    // σ, log σ and softplus for any real type (Float on the engine's scalar paths, Double for analysis): the
+    // one scalar definition of each. The tape's elementwise ops compute the same functions eight lanes at a
+    // time (``VectorMath``), where a polynomial replaces libm's exp and log1p.
 
-    /// softplus(z) = log(1 + eᶻ), without overflow for large z.
-    @inlinable public static func softplus(_ z: Double) -> Double {
-        max(z, 0) + Double.log(onePlus: Double.exp(-abs(z)))
+    /// σ(z) = 1 / (1 + e⁻ᶻ), from e^{−|z|} so that neither branch overflows.
+    @inlinable public static func sigmoid<T: Real>(_ z: T) -> T {
+        if z >= 0 { return 1 / (1 + T.exp(-z)) }
+        let e = T.exp(z)
+        return e / (1 + e)
     }
 
-    /// σ(z).
-    @inlinable public static func sigmoid(_ z: Double) -> Double {
-        z >= 0 ? 1 / (1 + Double.exp(-z)) : Double.exp(z) / (1 + Double.exp(z))
+    /// softplus(z) = log(1 + eᶻ) = max(z, 0) + log(1 + e^{−|z|}), without overflow for large z.
+    @inlinable public static func softplus<T: Real>(_ z: T) -> T {
+        Swift.max(z, 0) + T.log(onePlus: T.exp(-Swift.abs(z)))
+    }
+
+    /// log σ(z) = −softplus(−z) = min(z, 0) − log(1 + e^{−|z|}).
+    @inlinable public static func logSigmoid<T: Real>(_ z: T) -> T {
+        Swift.min(z, 0) - T.log(onePlus: T.exp(-Swift.abs(z)))
     }
 
     /// log f(z) = log σ(z) + log σ(−z).

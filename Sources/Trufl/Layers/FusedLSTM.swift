@@ -15,9 +15,9 @@ import CTruflKernels
 /// - **portable**: per step OpenBLAS sgemms and the SIMD4 kernels of ``FusedLSTMKernels``; the weights'
 ///   gradients one sgemm over `DZᵀ`.
 ///
-/// The final cell is a second node, recorded after the first, whose backward only hands its gradient to
-/// the first (the tape's reverse order delivers it first); the final hidden state is a slice of the
-/// outputs. The unfused step-by-step form stays as ``LSTM/unrolled(_:initial:)`` (the tests' reference).
+/// The hidden states and the final cell are the two outputs of one node (``Tape/custom(inputs:values:backward:)``),
+/// whose backward receives both gradients; the final hidden state is a slice of the outputs. Buffers are
+/// pinned once (``withBaseAddresses(_:_:)``, ``KernelBuffer``). The unfused step-by-step form stays as ``LSTM/unrolled(_:initial:)`` (the tests' reference).
 extension LSTM {
     /// The fused form of ``callAsFunction(_:initial:)``; `sequence` is `[time, batch, inputs]`, all ≥ 1
     /// except `inputs`. `kernels` chooses the implementation of the recurrence (``FusedLSTMSteps``): the C
@@ -37,130 +37,75 @@ extension LSTM {
         let x = sequence.value, wx = wxVar.value, wh = whVar.value, b = biasVar.value
         let h0 = initial?.hidden.value, c0 = initial?.cell.value
         let shape = FusedLSTMShape(steps: steps, batch: batch, inputs: inputs, hidden: hidden)
-        let columns = shape.columns, block = shape.block
+        let (columns, block, withInputs) = (shape.columns, shape.block, inputs > 0)
 
-        var z = Self.uninitialised(gates * columns)  // [time][4·hidden][batch]: the activations
-        var cells = Self.uninitialised(steps * block)  // [time][hidden][batch]
-        var tanhCells = Self.uninitialised(steps * block)
-        var out = Self.uninitialised(steps * block)  // [time][batch][hidden]
-        var c0T = [Float](repeating: 0, count: block)  // [hidden][batch]
-        z.withUnsafeMutableBufferPointer { zb in
-        cells.withUnsafeMutableBufferPointer { cb in
-        tanhCells.withUnsafeMutableBufferPointer { tb in
-        out.withUnsafeMutableBufferPointer { ob in
-        c0T.withUnsafeMutableBufferPointer { c0b in
-        x.scalars.withUnsafeBufferPointer { xb in
-        wx.scalars.withUnsafeBufferPointer { wxb in
-        wh.scalars.withUnsafeBufferPointer { whb in
-        b.scalars.withUnsafeBufferPointer { bb in
-            let h0T = UnsafeMutablePointer<Float>.allocate(capacity: block)
-            defer { h0T.deallocate() }
-            if let h0 {
-                h0.scalars.withUnsafeBufferPointer {
-                    FusedLSTMKernels.transpose($0.baseAddress!, rows: batch, columns: hidden, inStride: hidden,
-                                               into: h0T, outStride: batch)
-                }
-                c0!.scalars.withUnsafeBufferPointer {
-                    FusedLSTMKernels.transpose($0.baseAddress!, rows: batch, columns: hidden, inStride: hidden,
-                                               into: c0b.baseAddress!, outStride: batch)
-                }
+        // Forward. The activations, cells and their tanh are kept for the backward; the initial state is
+        // transposed to [hidden][batch] (zeros without one).
+        let activations = KernelBuffer(gates * columns)  // [time][4·hidden][batch]
+        let cells = KernelBuffer(steps * block), tanhCells = KernelBuffer(steps * block)  // [time][hidden][batch]
+        let initialCell = KernelBuffer(block, zeroed: true)
+        let initialHidden = h0.map { Self.transposed($0, batch: batch, hidden: hidden) }
+        if let c0 { c0.scalars.withUnsafeBufferPointer { Self.transpose($0.baseAddress!, batch, hidden, into: initialCell.pointer) } }
+        let outputsValue = Tensor(shape: [steps, batch, hidden]) { out in  // [time][batch][hidden]
+            withBaseAddresses([x.scalars, wx.scalars, wh.scalars, b.scalars]) { p in
+                FusedLSTMSteps.forward(shape, x: withInputs ? p[0] : nil, wx: withInputs ? p[1] : nil, wh: p[2]!,
+                                       bias: p[3]!, h0: initialHidden.map { UnsafePointer($0.pointer) },
+                                       c0: initialCell.pointer, act: activations.pointer, cells: cells.pointer,
+                                       tanhCells: tanhCells.pointer, outputs: out.baseAddress!, kernels: kernels)
             }
-            let withInputs = inputs > 0
-            FusedLSTMSteps.forward(shape, x: withInputs ? xb.baseAddress! : nil, wx: withInputs ? wxb.baseAddress! : nil,
-                                   wh: whb.baseAddress!, bias: bb.baseAddress!,
-                                   h0: h0 == nil ? nil : UnsafePointer(h0T),
-                                   c0: c0b.baseAddress!, act: zb.baseAddress!, cells: cb.baseAddress!,
-                                   tanhCells: tb.baseAddress!, outputs: ob.baseAddress!, kernels: kernels)
-        }}}}}}}}}
+        }
+        let lastCell = Tensor(shape: [batch, hidden]) {
+            FusedLSTMKernels.transpose(cells.pointer + (steps - 1) * block, rows: hidden, columns: batch,
+                                       inStride: batch, into: $0.baseAddress!, outStride: hidden)
+        }
 
-        let finalCellGradient = GradientSlot()
+        // One node with two outputs, the hidden states and the final cell; its backward gets both gradients.
         let wantsX = sequence.requiresGradient
         let wantsH0 = initial?.hidden.requiresGradient ?? false, wantsC0 = initial?.cell.requiresGradient ?? false
         var nodeInputs = [sequence, wxVar, whVar, biasVar]
         if let initial { nodeInputs += [initial.hidden, initial.cell] }
         let hasInitial = initial != nil  // the backward must not capture a Var (it holds the tape)
-        let activations = z, cellValues = cells, tanhValues = tanhCells, hiddenValues = out, initialCell = c0T
-        let outputs = tape.custom(inputs: nodeInputs, value: Tensor(shape: [steps, batch, hidden], scalars: out)) { g in
-            let dcFinal = finalCellGradient.take()
-            var dBias = Self.uninitialised(gates)
-            var dWx = Self.uninitialised(inputs * gates), dWh = Self.uninitialised(hidden * gates)
-            var dX = Self.uninitialised(wantsX ? columns * inputs : 0)
-            var dh0 = Self.uninitialised(wantsH0 ? block : 0)
-            var dc0 = Self.uninitialised(block)
-            activations.withUnsafeBufferPointer { ab in
-            cellValues.withUnsafeBufferPointer { cb in
-            tanhValues.withUnsafeBufferPointer { tb in
-            hiddenValues.withUnsafeBufferPointer { ob in
-            initialCell.withUnsafeBufferPointer { c0b in
-            g.scalars.withUnsafeBufferPointer { gb in
-            wh.scalars.withUnsafeBufferPointer { whb in
-            wx.scalars.withUnsafeBufferPointer { wxb in
-            x.scalars.withUnsafeBufferPointer { xb in
-            (h0?.scalars ?? []).withUnsafeBufferPointer { h0b in
-            dWh.withUnsafeMutableBufferPointer { dwh in
-            dWx.withUnsafeMutableBufferPointer { dwx in
-            dBias.withUnsafeMutableBufferPointer { db in
-            dX.withUnsafeMutableBufferPointer { dxb in
-            dh0.withUnsafeMutableBufferPointer { dh0b in
-            dc0.withUnsafeMutableBufferPointer { dc0b in
-                let dc = UnsafeMutablePointer<Float>.allocate(capacity: block)  // [hidden][batch]
-                defer { dc.deallocate() }
-                if let dcFinal {
-                    dcFinal.scalars.withUnsafeBufferPointer {
-                        FusedLSTMKernels.transpose($0.baseAddress!, rows: batch, columns: hidden, inStride: hidden,
-                                                   into: dc, outStride: batch)
-                    }
-                } else {
-                    dc.initialize(repeating: 0, count: block)
-                }
-                let withInputs = inputs > 0
+        let hiddenValues = outputsValue.scalars
+        let nodes = tape.custom(inputs: nodeInputs, values: [outputsValue, lastCell]) { g in
+            let dOutputs = g[0]?.scalars ?? [Float](repeating: 0, count: steps * block)
+            // The final cell's gradient [hidden][batch] on entry, the initial cell's on return.
+            let dc = g[1].map { Self.transposed($0, batch: batch, hidden: hidden) } ?? KernelBuffer(block, zeroed: true)
+            let dBias = KernelBuffer(gates), dWx = KernelBuffer(inputs * gates), dWh = KernelBuffer(hidden * gates)
+            let dX = KernelBuffer(wantsX ? columns * inputs : 0), dh0 = KernelBuffer(wantsH0 ? block : 0)
+            withBaseAddresses([wh.scalars, wx.scalars, x.scalars, h0?.scalars ?? [], hiddenValues, dOutputs]) { p in
                 let buffers = FusedLSTMBackward(
-                    wh: whb.baseAddress!, wx: withInputs ? wxb.baseAddress! : nil, act: ab.baseAddress!,
-                    cells: cb.baseAddress!, tanhCells: tb.baseAddress!, c0: c0b.baseAddress!,
-                    h0: h0 == nil ? nil : h0b.baseAddress!, x: withInputs ? xb.baseAddress! : nil,
-                    outputs: ob.baseAddress!, dOutputs: gb.baseAddress!, dc: dc, dWh: dwh.baseAddress!,
-                    dWx: withInputs ? dwx.baseAddress! : nil, dBias: db.baseAddress!,
-                    dX: wantsX && withInputs ? dxb.baseAddress! : nil, dh0: wantsH0 ? dh0b.baseAddress! : nil)
+                    wh: p[0]!, wx: withInputs ? p[1] : nil, act: activations.pointer, cells: cells.pointer,
+                    tanhCells: tanhCells.pointer, c0: initialCell.pointer, h0: h0 == nil ? nil : p[3],
+                    x: withInputs ? p[2] : nil, outputs: p[4]!, dOutputs: p[5]!, dc: dc.pointer, dWh: dWh.pointer,
+                    dWx: withInputs ? dWx.pointer : nil, dBias: dBias.pointer,
+                    dX: wantsX && withInputs ? dX.pointer : nil, dh0: wantsH0 ? dh0.pointer : nil)
                 FusedLSTMSteps.backward(shape, buffers, kernels: kernels)
-                FusedLSTMKernels.transpose(dc, rows: hidden, columns: batch, inStride: batch,
-                                           into: dc0b.baseAddress!, outStride: hidden)
-            }}}}}}}}}}}}}}}}
-            var grads: [Tensor?] = [wantsX ? Tensor(shape: [steps, batch, inputs], scalars: dX) : nil,
-                                    Tensor(shape: [inputs, gates], scalars: dWx),
-                                    Tensor(shape: [hidden, gates], scalars: dWh),
-                                    Tensor(shape: [gates], scalars: dBias)]
+            }
+            var grads: [Tensor?] = [wantsX ? dX.tensor([steps, batch, inputs]) : nil, dWx.tensor([inputs, gates]),
+                                    dWh.tensor([hidden, gates]), dBias.tensor([gates])]
             if hasInitial {
-                grads.append(wantsH0 ? Tensor(shape: [batch, hidden], scalars: dh0) : nil)
-                grads.append(wantsC0 ? Tensor(shape: [batch, hidden], scalars: dc0) : nil)
+                grads.append(wantsH0 ? dh0.tensor([batch, hidden]) : nil)
+                grads.append(wantsC0 ? Tensor(shape: [batch, hidden]) {
+                    FusedLSTMKernels.transpose(dc.pointer, rows: hidden, columns: batch, inStride: batch,
+                                               into: $0.baseAddress!, outStride: hidden)
+                } : nil)
             }
             return grads
         }
-
-        var lastCell = Tensor.zeros([batch, hidden])
-        cells.withUnsafeBufferPointer { cb in
-            lastCell.scalars.withUnsafeMutableBufferPointer {
-                FusedLSTMKernels.transpose(cb.baseAddress! + (steps - 1) * block, rows: hidden, columns: batch,
-                                           inStride: batch, into: $0.baseAddress!, outStride: hidden)
-            }
-        }
-        let outputsIndex = outputs.index
-        let finalCell = tape.custom(inputs: [outputs], value: lastCell) { [unowned tape] g in
-            finalCellGradient.put(g)
-            // The outputs' node runs its backward only if it has a gradient: give it zeros if nothing else did.
-            return [tape.grads[outputsIndex] == nil ? Tensor.zeros([steps, batch, hidden]) : nil]
-        }
+        let (outputs, finalCell) = (nodes[0], nodes[1])
         let finalHidden = outputs.slice(axis: 0, (steps - 1)..<steps).reshaped([batch, hidden])
         return (outputs, State(hidden: finalHidden, cell: finalCell))
     }
 
-    static func uninitialised(_ n: Int) -> [Float] {
-        [Float](unsafeUninitializedCapacity: n) { _, count in count = n }
+    /// A `[batch, hidden]` state transposed into `[hidden][batch]`.
+    static func transpose(_ state: UnsafePointer<Float>, _ batch: Int, _ hidden: Int, into target: UnsafeMutablePointer<Float>) {
+        FusedLSTMKernels.transpose(state, rows: batch, columns: hidden, inStride: hidden, into: target, outStride: batch)
     }
-}
 
-/// The final cell's gradient, handed from its node's backward to the sequence node's (one backward pass).
-final class GradientSlot: @unchecked Sendable {
-    private var gradient: Tensor?
-    func put(_ g: Tensor) { if gradient == nil { gradient = g } else { gradient!.addInPlace(g) } }
-    func take() -> Tensor? { defer { gradient = nil }; return gradient }
+    /// A `[batch, hidden]` state transposed into a new `[hidden][batch]` buffer.
+    static func transposed(_ state: Tensor, batch: Int, hidden: Int) -> KernelBuffer {
+        let buffer = KernelBuffer(batch * hidden)
+        state.scalars.withUnsafeBufferPointer { transpose($0.baseAddress!, batch, hidden, into: buffer.pointer) }
+        return buffer
+    }
 }

@@ -10,7 +10,7 @@
 /// below 1e-8 relative) and `±(1 − 2e / (1 + e))` with `e = exp(−2|x|)` beyond. Measured against a
 /// double-precision reference on every float in [−1, 1] and on steps of 1e-5 relative out to ±90 (a one-off
 /// sweep of 1.7·10⁹ points; `FusedLSTMTests` re-checks a dense sample): sigmoid within 1.74e-7 relative, the same bound as the engine's libm-based
-/// `Scalar.sigmoid`, and tanh within 1.59e-7, libm's `tanhf` being within 1.69e-7 — so each stays within
+/// `Logistic.sigmoid`, and tanh within 1.59e-7, libm's `tanhf` being within 1.69e-7 — so each stays within
 /// about 2 ulp of the exact value, and within ≈ 3.5e-7 relative of libm's result.
 /// Arguments are clamped so that `exp` sees `x ≥ −87`: the sigmoid of `x < −87` is ≈ 1.6e-38 instead
 /// of a subnormal (an absolute error below 2e-38), and tanh saturates to ±1 exactly as libm's does.

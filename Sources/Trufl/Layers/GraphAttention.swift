@@ -63,12 +63,3 @@ public struct GraphAttention: Layer {
         return h + update(Var.concat([h, messages], axis: 1))
     }
 }
-
-extension GraphStructure {
-    /// The structure of a packed batch of graphs (edges in both directions, as the batch lists them).
-    public init(_ batch: GraphBatch) {
-        self.init(nodeCount: batch.graphOfNode.count, graphCount: batch.nodeCounts.count,
-                  sources: batch.edgeSources.map(Int.init), targets: batch.edgeTargets.map(Int.init),
-                  graphOfNode: batch.graphOfNode.map(Int.init))
-    }
-}

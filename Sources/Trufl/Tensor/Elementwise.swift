@@ -12,21 +12,8 @@ public enum UnaryFunction: Sendable {
     var name: String { "\(self)" }
 }
 
-/// Stable scalar definitions (shared by the forward kernels and their derivatives).
+/// Scalar helpers of the elementwise kernels (σ, log σ and softplus are ``Logistic``'s, for any real type).
 enum Scalar {
-    @inline(__always) static func sigmoid(_ x: Float) -> Float {
-        if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
-        let e = Foundation.exp(x)
-        return e / (1 + e)
-    }
-    /// softplus(x) = log(1 + eˣ) = max(x, 0) + log(1 + e^{−|x|}).
-    @inline(__always) static func softplus(_ x: Float) -> Float {
-        Swift.max(x, 0) + Float.log(onePlus: Foundation.exp(-Swift.abs(x)))
-    }
-    /// log σ(x) = −softplus(−x).
-    @inline(__always) static func logSigmoid(_ x: Float) -> Float {
-        Swift.min(x, 0) - Float.log(onePlus: Foundation.exp(-Swift.abs(x)))
-    }
     /// logit(p) = log p − log(1 − p).
     @inline(__always) static func logit(_ p: Float) -> Float {
         Foundation.log(p) - Float.log(onePlus: -p)
@@ -56,21 +43,6 @@ extension Tensor {
             Tensor(shape: shape) { ob in
                 let pi = ib.baseAddress!, po = ob.baseAddress!
                 parallelChunks(n) { lo, hi in function.forward(pi, po, lo, hi) }
-            }
-        }
-    }
-
-    /// `g · f′(x)` elementwise, given the input `x` and output `y = f(x)`; zero wherever `g` is zero.
-    static func derivative(_ function: UnaryFunction, x: Tensor, y: Tensor, g: Tensor) -> Tensor {
-        let n = g.count
-        return x.scalars.withUnsafeBufferPointer { xb in
-            y.scalars.withUnsafeBufferPointer { yb in
-                g.scalars.withUnsafeBufferPointer { gb in
-                    Tensor(shape: g.shape) { ob in
-                        let px = xb.baseAddress!, py = yb.baseAddress!, pg = gb.baseAddress!, po = ob.baseAddress!
-                        parallelChunks(n) { lo, hi in function.backward(px, py, pg, po, lo, hi) }
-                    }
-                }
             }
         }
     }
@@ -140,8 +112,8 @@ extension Tensor {
     }
 }
 
-/// Forward and derivative loops per function: each case's loop is specialised (no per-element closure call),
-/// so a chunk can run on a worker thread at full speed.
+/// Forward loops per function: each case's loop is specialised (no per-element closure call), so a chunk can
+/// run on a worker thread at full speed. The derivatives are the tape's, beside the ops (`Autodiff/UnaryOps.swift`).
 extension UnaryFunction {
     @inline(__always)
     private func loop(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int,
@@ -169,34 +141,10 @@ extension UnaryFunction {
         }
     }
 
-    /// `out = g · f′` from the gradient and one of input/output (`v`).
-    @inline(__always)
-    private func loop(_ g: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                      _ lo: Int, _ hi: Int, _ d: (Float) -> Float) {
-        var i = lo
-        while i < hi { out[i] = Scalar.scale(g[i], d(v[i])); i &+= 1 }
-    }
-
-    func backward(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
-                  _ out: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int) {
-        switch self {
-        case .exp: VectorMath.forEach(g, y, out, lo, hi) { VectorMath.scale($0, $1) }
-        case .log: loop(g, x, out, lo, hi) { 1 / $0 }
-        case .sigmoid: VectorMath.forEach(g, y, out, lo, hi) { VectorMath.scale($0, $1 * (1 - $1)) }
-        case .logSigmoid: VectorMath.forEach(g, x, out, lo, hi) { VectorMath.scale($0, VectorMath.sigmoid(-$1)) }
-        case .softplus: VectorMath.forEach(g, x, out, lo, hi) { VectorMath.scale($0, VectorMath.sigmoid($1)) }
-        case .tanh: loop(g, y, out, lo, hi) { 1 - $0 * $0 }
-        case .logit: loop(g, x, out, lo, hi) { 1 / ($0 * (1 - $0)) }
-        case .square: loop(g, x, out, lo, hi) { 2 * $0 }
-        case .sqrt: loop(g, y, out, lo, hi) { 0.5 / $0 }
-        case .abs: loop(g, x, out, lo, hi) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
-        case .relu: loop(g, x, out, lo, hi) { $0 > 0 ? 1 : 0 }
-        case .reciprocal: loop(g, y, out, lo, hi) { -$0 * $0 }
-        case .logOnePlus: loop(g, x, out, lo, hi) { 1 / (1 + $0) }
-        case .expMinusOne: loop(g, y, out, lo, hi) { $0 + 1 }
-        }
-    }
 }
+
+/// The four arithmetic operations, elementwise with broadcasting (the tape records which one a node ran).
+enum BinaryKind { case add, sub, mul, div }
 
 extension Tensor {
     /// `a ∘ b` with broadcasting; same-shape and scalar cases run specialised loops split across cores

@@ -66,3 +66,12 @@ public struct GraphBatch: Sendable, Equatable {
         self.init(graphs: examples.map(\.graph), colourings: examples.map(\.colouring))
     }
 }
+
+extension GraphStructure {
+    /// The structure of a packed batch of graphs (edges in both directions, as the batch lists them).
+    public init(_ batch: GraphBatch) {
+        self.init(nodeCount: batch.graphOfNode.count, graphCount: batch.nodeCounts.count,
+                  sources: batch.edgeSources.map(Int.init), targets: batch.edgeTargets.map(Int.init),
+                  graphOfNode: batch.graphOfNode.map(Int.init))
+    }
+}
