@@ -5,7 +5,7 @@ For each page: no script error, no failed load and no request leaving the machin
 offline); every image decoded (naturalWidth > 0); every link inside the book reaching an existing page or file, and
 every #anchor an element of its page; every Swift block coloured by highlight.js; no horizontal scrolling of the
 page at a phone's width (390 CSS px). For each chapter, the text of every output block that is not hidden (read from
-chapters/*.md here, independently of the renderer) present on its page. A screenshot of each page, full length at
+chapters/*.md here, independently of the renderer) on its page, whole, as one <pre>. A screenshot of each page, full length at
 1280 px and the first screen at phone width, goes into --screenshots.
 
 Chromium is driven over the DevTools protocol on a pipe (--remote-debugging-pipe: JSON messages ending in NUL on
@@ -36,25 +36,19 @@ PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
 # What each page reports of itself once loaded.
 PAGE_FACTS = r"""
 (() => {
-  const name = (element) => {
-    let text = element.tagName.toLowerCase();
-    if (element.id) text += "#" + element.id;
-    if (typeof element.className === "string" && element.className.trim())
-      text += "." + element.className.trim().split(/\s+/).join(".");
-    return text;
-  };
   return {
     title: document.title,
     images: Array.from(document.images, (image) => ({
       src: image.getAttribute("src"), alt: image.alt, width: image.naturalWidth,
       decoded: image.complete && image.naturalWidth > 0 })),
     links: Array.from(document.querySelectorAll("a[href]"), (a) => ({
-      href: a.getAttribute("href"), url: a.href, text: a.textContent.trim().replace(/\s+/g, " ").slice(0, 70) })),
+      href: a.getAttribute("href"), url: a.href,
+      text: (a.innerText.trim() || (a.querySelector("img") ? "image: " + a.querySelector("img").alt : ""))
+        .replace(/\s+/g, " ").slice(0, 70) })),
     ids: Array.from(document.querySelectorAll("[id], a[name]"), (element) => element.id || element.getAttribute("name")),
     pres: Array.from(document.querySelectorAll("pre"), (pre) => pre.textContent),
     swiftBlocks: document.querySelectorAll("pre code.language-swift").length,
     highlighted: document.querySelectorAll("pre code.language-swift.hljs").length,
-    describe: name.toString(),
   };
 })()
 """
@@ -183,7 +177,8 @@ def high_copy(fd):
 
 def expected_outputs(markdown_path):
     """(line, text) of every output block of the chapter whose swift block is not hidden."""
-    lines = open(markdown_path, encoding="utf-8").read().split("\n")
+    with open(markdown_path, encoding="utf-8") as file:
+        lines = file.read().split("\n")
     outputs = []
     hidden = False
     index = 0
@@ -300,11 +295,12 @@ def check(book, chapters, screenshots=None, chromium="chromium-headless-shell", 
             if os.path.exists(source):
                 for line, text in expected_outputs(source):
                     counts["outputs"] += 1
-                    if not any(text in pre for pre in page_facts["pres"]):
+                    if not any(pre.rstrip("\n") == text.rstrip("\n") for pre in page_facts["pres"]):
                         first = text.strip().split("\n")[0][:60]
                         errors.append('%s: the output block of chapters/%s:%d ("%s …") is not on the page'
                                       % (page, os.path.basename(source), line, first))
-    return errors, counts
+    # A sidebar and a list may hold the same link: one line for each distinct problem.
+    return list(dict.fromkeys(errors)), counts
 
 
 def browser_problems(events, session, book):
