@@ -6,7 +6,7 @@ offline); every image decoded (naturalWidth > 0); every link inside the book rea
 every #anchor an element of its page; every Swift block coloured by highlight.js; no horizontal scrolling of the
 page at a phone's width (390 CSS px). For each chapter, the text of every output block that is not hidden (read from
 chapters/*.md here, independently of the renderer) on its page, whole, as one <pre>. A screenshot of each page, full length at
-1280 px and the first screen at phone width, goes into --screenshots.
+1280 px (in tiles of 8000 px) and the first screen at phone width, goes into --screenshots.
 
 Chromium is driven over the DevTools protocol on a pipe (--remote-debugging-pipe: JSON messages ending in NUL on
 file descriptors 3 and 4), which needs nothing beyond Python's standard library.
@@ -232,6 +232,9 @@ def check(book, chapters, screenshots=None, chromium="chromium-headless-shell", 
                 errors.append("%s: missing page (for chapters/%s)" % (page, name))
     if screenshots:
         os.makedirs(screenshots, exist_ok=True)
+        for name in os.listdir(screenshots):  # the last run's, which a renamed chapter would leave behind
+            if name.endswith(".png"):
+                os.remove(os.path.join(screenshots, name))
 
     browser = Chromium(chromium, log or os.path.join(tempfile.gettempdir(), "book-chromium.log"))
     facts = {}
@@ -356,16 +359,24 @@ def link_problem(link, page, book, facts):
     return None
 
 
+TILE_HEIGHT = 8000  # a long page is kept in tiles (PAGE-1.png, PAGE-2.png, …): one image would be cut at 16384 px
+
+
 def save_screenshot(browser, session, path, full_length):
-    if full_length:
-        size = browser.call("Page.getLayoutMetrics", session=session)["cssContentSize"]
-        clip = {"x": 0, "y": 0, "width": DESKTOP["width"], "height": min(size["height"], 16000), "scale": 1}
-        shot = browser.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip},
-                            session)
+    if not full_length:
+        shots = [browser.call("Page.captureScreenshot", {"format": "png"}, session)]
+        paths = [path]
     else:
-        shot = browser.call("Page.captureScreenshot", {"format": "png"}, session)
-    with open(path, "wb") as file:
-        file.write(base64.b64decode(shot["data"]))
+        height = int(browser.call("Page.getLayoutMetrics", session=session)["cssContentSize"]["height"])
+        tops = list(range(0, max(height, 1), TILE_HEIGHT))
+        paths = [path[:-4] + "-%d.png" % (number + 1) for number in range(len(tops))]
+        shots = [browser.call("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": top, "width": DESKTOP["width"], "height": min(TILE_HEIGHT, height - top), "scale": 1}},
+            session) for top in tops]
+    for shot, name in zip(shots, paths):
+        with open(name, "wb") as file:
+            file.write(base64.b64decode(shot["data"]))
 
 
 def main():
