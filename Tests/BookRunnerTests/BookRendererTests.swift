@@ -111,6 +111,12 @@ import Testing
         #expect(page.summary == "The first paragraph of prose, which the index shows.")
     }
 
+    @Test func aSummaryThatRunsOnSaysSo() {
+        #expect(ChapterHTML.shortened("It uses Bayes' rule (Eq. 2),", to: 320) == "It uses Bayes' rule (Eq. 2) …")
+        #expect(ChapterHTML.shortened("A whole sentence.", to: 320) == "A whole sentence.")
+        #expect(ChapterHTML.shortened("one two three four", to: 10) == "one two …")
+    }
+
     @Test func pipeTablesBecomeTables() throws {
         let html = try render().body
         #expect(html.contains("<th>method</th><th style=\"text-align:right\">value</th>"))

@@ -367,13 +367,20 @@ def save_screenshot(browser, session, path, full_length):
         shots = [browser.call("Page.captureScreenshot", {"format": "png"}, session)]
         paths = [path]
     else:
+        # Each tile is a window as tall as the tile, scrolled to it: the fixed sidebar is drawn as a reader sees it.
         height = int(browser.call("Page.getLayoutMetrics", session=session)["cssContentSize"]["height"])
         tops = list(range(0, max(height, 1), TILE_HEIGHT))
         paths = [path[:-4] + "-%d.png" % (number + 1) for number in range(len(tops))]
-        shots = [browser.call("Page.captureScreenshot", {
-            "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": top, "width": DESKTOP["width"], "height": min(TILE_HEIGHT, height - top), "scale": 1}},
-            session) for top in tops]
+        shots = []
+        for top in tops:
+            browser.call("Emulation.setDeviceMetricsOverride", dict(DESKTOP, height=min(TILE_HEIGHT, height - top)),
+                         session)
+            browser.call("Runtime.evaluate", {"expression": "window.scrollTo(0, %d); new Promise(done => "
+                                              "requestAnimationFrame(() => requestAnimationFrame(done)))" % top,
+                                              "awaitPromise": True}, session)
+            shots.append(browser.call("Page.captureScreenshot", {"format": "png"}, session))
+        browser.call("Emulation.setDeviceMetricsOverride", DESKTOP, session)
+        browser.call("Runtime.evaluate", {"expression": "window.scrollTo(0, 0)"}, session)
     for shot, name in zip(shots, paths):
         with open(name, "wb") as file:
             file.write(base64.b64decode(shot["data"]))

@@ -173,8 +173,11 @@ struct ChapterHTML {
         return inner
     }
 
+    /// At most `limit` characters, cut at a space; a paragraph that runs on (into an equation, a list) says so.
     static func shortened(_ text: String, to limit: Int) -> String {
-        guard text.count > limit else { return text }
+        guard text.count > limit else {
+            return text.last.map { ".!?)".contains($0) } == true ? text : text.trimmingCharacters(in: CharacterSet(charactersIn: ",:; ")) + " …"
+        }
         let cut = text.prefix(limit)
         let end = cut.lastIndex(of: " ") ?? cut.endIndex
         return String(cut[..<end]) + " …"
