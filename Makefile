@@ -6,20 +6,30 @@ BIN := .build/release
 BOOK := $(BIN)/book
 PROFILE ?= quick
 JOBS ?= 2
-# The Debian packages the build needs (SwiftPM system libraries: cmark, OpenBLAS).
-PACKAGES := libcmark-dev libopenblas-dev pkg-config
+# The Debian packages the build needs (SwiftPM system libraries: cmark, OpenBLAS; highlight.js for the HTML book).
+PACKAGES := libcmark-dev libopenblas-dev pkg-config libjs-highlight.js
+# And the browser stage of `make test`: a headless Chromium and the Python that drives it.
+BROWSER_PACKAGES := chromium-headless-shell python3
 
-.PHONY: all deps build run test unit-test chapters cluster-test bless render clean
+.PHONY: all deps browser-deps build run test unit-test chapters cluster-test bless render browser-test clean
 
-all: run
+all: run render
 
-deps:
-	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs, through apt-get, whichever of the packages named in $(1) are missing.
+define apt-install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps:
+	$(call apt-install,$(PACKAGES))
+
+browser-deps:
+	$(call apt-install,$(BROWSER_PACKAGES))
 
 build: deps
 	swift build -c release
@@ -39,7 +49,7 @@ chapters: build
 	$(BOOK) test --profile $(PROFILE) -j $(JOBS)
 	TRUFL_ARITHMETIC=avx2 $(BOOK) test --profile $(PROFILE) -j $(JOBS) $(SWITCH_CHAPTERS)
 
-test: unit-test chapters cluster-test
+test: unit-test chapters cluster-test browser-test
 
 # Experiment cells through a real scheduler: chapter 06's quick cells as a Slurm job array on a one-node cluster
 # on this machine (scripts/slurm/test-book-cells.sh; skipped, saying why, where no cluster can start). It passes
@@ -58,8 +68,16 @@ cluster-test: build
 bless: build
 	$(BOOK) bless --profile $(PROFILE) -j $(JOBS)
 
+# The HTML book (README, "The book in a browser"), each chapter marked with its last test at $(PROFILE).
 render: build
-	$(BOOK) render
+	$(BOOK) render --profile $(PROFILE)
+
+# Every page of the rendered book loaded in headless Chromium (scripts/browser/check_book.py), a screenshot of each
+# kept for a person to look at; then the check's own test: a broken copy of the book must fail, naming what broke.
+BROWSER_SCREENSHOTS := .build/book-html-screenshots
+browser-test: render browser-deps
+	python3 scripts/browser/check_book.py --book .build/book-html --chapters chapters --screenshots $(BROWSER_SCREENSHOTS)
+	python3 scripts/browser/test_check_book.py --book .build/book-html --chapters chapters
 
 clean:
 	rm -rf .build

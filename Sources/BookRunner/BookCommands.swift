@@ -52,6 +52,20 @@ public struct BookCommands {
         }
     }
 
+    /// The chapters at `paths`, parsed once, for commands that need them all at once (`render`).
+    public func load(_ paths: [String]) throws -> [Chapter] {
+        try paths.map { try ChapterParser.load(toolchain.root.appendingPathComponent($0).path, path: $0) }
+    }
+
+    /// Writes the HTML book of `chapters` into `output`, each chapter marked with its last test at this profile and
+    /// arithmetic (the run cache's record); returns what was written.
+    public func render(_ chapters: [Chapter], into output: URL) throws -> BookRenderer.Written {
+        let cache = RunCache(root: toolchain.root, profile: options.profile, arithmetic: options.arithmetic)
+        let tests = chapters.map { cache.lastTest($0, figuresDirectory: figuresDirectory) }
+        return try BookRenderer(root: toolchain.root, profile: options.profile)
+            .render(chapters, lastTests: tests, into: output)
+    }
+
     /// Runs `mode` over `paths`; prints per-chapter results and a closing count; returns true when all passed.
     public func perform(_ mode: Mode, paths: [String]) -> Bool {
         let cache = RunCache(root: toolchain.root, profile: options.profile, arithmetic: options.arithmetic)
@@ -103,7 +117,7 @@ public struct BookCommands {
     func handle(_ path: String, mode: Mode, runner: ChapterRunner, cache: RunCache) -> Report {
         let chapter: Chapter
         do { chapter = try ChapterParser.load(toolchain.root.appendingPathComponent(path).path, path: path) } catch {
-            return Report(ok: false, cached: false, details: "\(error)\n", summary: line("failed", path, nil))
+            return failure(path, nil, details: "\(error)", seconds: nil, cache: cache)
         }
         if mode != .bless, !options.force, let entry = cache.lookup(chapter, figuresDirectory: figuresDirectory) {
             let details = mode == .run ? Self.show(chapter, outputs: entry.outputs) : ""
@@ -111,19 +125,17 @@ public struct BookCommands {
         }
         let run = runner.run(chapter)
         if let failure = run.failure {
-            cache.forget(chapter)
-            return Report(ok: false, cached: false, details: failure.hasSuffix("\n") ? failure : failure + "\n",
-                          summary: line("failed", path, run.seconds))
+            return self.failure(path, chapter, details: failure, seconds: run.seconds, cache: cache)
         }
         switch mode {
         case .run:
             var details = Self.show(chapter, outputs: run.outputs)
             do { try writeFigures(run.figures, into: runFiguresDirectory) } catch {
-                return Report(ok: false, cached: false, details: "\(error)\n", summary: line("failed", path, run.seconds))
+                return failure(path, chapter, details: "\(error)", seconds: run.seconds, cache: cache)
             }
             details += run.figures.keys.sorted().map { "wrote .build/figures/\($0)\n" }.joined()
             let mismatches = RunMismatches.of(run, profile: options.profile, figuresDirectory: figuresDirectory)
-            if mismatches.isEmpty { cache.store(run) }
+            if mismatches.isEmpty { passed(run, cache: cache) }
             let status = mismatches.isEmpty ? "ran" : "differs"
             if !mismatches.isEmpty {
                 details += "\(path): \(mismatches.count) output block(s) or figure(s) differ from the committed ones (`book test \(path)` shows how)\n"
@@ -132,9 +144,11 @@ public struct BookCommands {
                           summary: line(status, path, run.seconds))
         case .test:
             let mismatches = RunMismatches.of(run, profile: options.profile, figuresDirectory: figuresDirectory)
-            if mismatches.isEmpty { cache.store(run) } else { cache.forget(chapter) }
-            return Report(ok: mismatches.isEmpty, cached: false, details: mismatches.joined(),
-                          summary: line(mismatches.isEmpty ? "passed" : "failed", path, run.seconds))
+            guard mismatches.isEmpty else {
+                return failure(path, chapter, details: mismatches.joined(), seconds: run.seconds, cache: cache)
+            }
+            passed(run, cache: cache)
+            return Report(ok: true, cached: false, details: "", summary: line("passed", path, run.seconds))
         case .bless:
             let text = Blesser.bless(chapter, outputs: run.outputs, profile: options.profile)
             let original = chapter.lines.joined(separator: "\n") + (chapter.endsWithNewline ? "\n" : "")
@@ -142,11 +156,29 @@ public struct BookCommands {
                 if text != original { try Blesser.writeAtomically(text, to: toolchain.root.appendingPathComponent(path).path) }
                 try writeFigures(run.figures, into: figuresDirectory)
             } catch {
-                return Report(ok: false, cached: false, details: "\(error)\n", summary: line("failed", path, run.seconds))
+                return failure(path, chapter, details: "\(error)", seconds: run.seconds, cache: cache)
             }
             let changed = text != original ? "updated \(path)\n" : ""
             return Report(ok: true, cached: false, details: changed, summary: line("blessed", path, run.seconds))
         }
+    }
+
+    /// The one place a failure's report is built. A chapter that loaded loses its cached pass and gets a failure
+    /// record, which the rendered book shows (``LastTest``).
+    func failure(_ path: String, _ chapter: Chapter?, details: String, seconds: Double?, cache: RunCache) -> Report {
+        let report = Report(ok: false, cached: false, details: details.hasSuffix("\n") ? details : details + "\n",
+                            summary: line("failed", path, seconds))
+        if let chapter {
+            cache.forget(chapter)
+            cache.recordFailure(chapter, summary: report.summary, details: report.details)
+        }
+        return report
+    }
+
+    /// A run that matched the committed outputs: cached, and any earlier failure record dropped.
+    func passed(_ run: ChapterRun, cache: RunCache) {
+        cache.store(run)
+        cache.forgetFailure(run.chapter)
     }
 
     /// Each block's output under a header naming its line, as `book run` shows it.

@@ -12,8 +12,7 @@ extension BookCommands {
 
     /// Options every chapter command takes.
     struct Common: ParsableArguments {
-        @Option(help: "quick (CI-sized) or full (the paper's scale); default: $BOOK_PROFILE or quick.")
-        var profile: String?
+        @OptionGroup var profile: ProfileOption
 
         @Option(help: "Seconds a chapter may run before it is stopped (a chapter may set its own).")
         var timeout: Double = 1800
@@ -28,20 +27,13 @@ extension BookCommands {
         var chapters: [String] = []
 
         func validate() throws {
-            guard ["quick", "full"].contains(resolvedProfile) else {
-                throw ValidationError("the profile is 'quick' or 'full', not '\(resolvedProfile)'")
-            }
             guard jobs >= 1 else { throw ValidationError("-j needs at least 1") }
             guard timeout > 0 else { throw ValidationError("--timeout needs a positive number of seconds") }
         }
 
-        var resolvedProfile: String {
-            profile ?? ProcessInfo.processInfo.environment["BOOK_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "quick"
-        }
-
         func perform(_ mode: BookCommands.Mode) throws {
             var options = BookCommands.Options()
-            options.profile = resolvedProfile
+            options.profile = profile.resolved
             options.timeout = timeout
             options.jobs = jobs
             options.force = force
@@ -88,8 +80,7 @@ extension BookCommands {
                 (each runs trufl-cell in the book's arithmetic and writes DIR/<key>.json); run them anywhere (Slurm: \
                 scripts/slurm/run-array.sh cells.txt), then `book cells --import DIR` and `book run 06 --profile full`.
                 """)
-        @Option(help: "quick or full; default: $BOOK_PROFILE or quick.")
-        var profile: String?
+        @OptionGroup var profile: ProfileOption
         @Option(help: "Where the listed commands write their results (default: the cache itself, .build/cells).")
         var outputDir: String?
         @Option(name: .customLong("import"), help: "Copy the cell results in this folder into the cache.")
@@ -107,10 +98,7 @@ extension BookCommands {
                     return
                 }
                 var options = BookCommands.Options()
-                options.profile = profile ?? ProcessInfo.processInfo.environment["BOOK_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "quick"
-                guard ["quick", "full"].contains(options.profile) else {
-                    throw ValidationError("the profile is 'quick' or 'full', not '\(options.profile)'")
-                }
+                options.profile = profile.resolved
                 guard !chapters.isEmpty else { throw ValidationError("name the chapters to list the cells of, or --import a folder") }
                 let book = BookCommands(toolchain: toolchain, options: options)
                 let arithmetic = try Arithmetic.fromEnvironment()
