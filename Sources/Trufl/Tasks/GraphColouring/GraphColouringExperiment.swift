@@ -24,17 +24,19 @@ public enum GraphColouringExperiment: Experiment {
         public var logZDraws: Int?
         /// Also sample colourings choosing each colour by a draw from p(x|z), as Algorithm 2 has it.
         public var sampledColours: Bool
+        /// CatNF's base logistic scale (nil: 1; CatNF's code: ``CatNFDequantiser/catNFBaseScale``).
+        public var catNFBaseScale: Float?
 
         public init(size: GraphSize, train: Int, validation: Int, test: Int, dataSeed: UInt64,
                     model: GraphColouringModelSize, training: GraphColouringTrainingSettings,
                     kind: ColouringDequantiserKind, seed: Int, rootSeed: UInt64, streams: [String],
                     rejectionAttempts: Int = 100, importanceSamples: Int = 16, logZDraws: Int? = nil,
-                    sampledColours: Bool = false) {
+                    sampledColours: Bool = false, catNFBaseScale: Float? = nil) {
             (self.size, self.train, self.validation, self.test, self.dataSeed) = (size, train, validation, test, dataSeed)
             (self.model, self.training, self.kind, self.seed) = (model, training, kind, seed)
             (self.rootSeed, self.streams) = (rootSeed, streams)
             (self.rejectionAttempts, self.importanceSamples) = (rejectionAttempts, importanceSamples)
-            (self.logZDraws, self.sampledColours) = (logZDraws, sampledColours)
+            (self.logZDraws, self.sampledColours, self.catNFBaseScale) = (logZDraws, sampledColours, catNFBaseScale)
         }
 
         /// The dataset this cell trains and tests on.
@@ -86,7 +88,7 @@ public enum GraphColouringExperiment: Experiment {
         let testGraphs = data.test.map(\.graph)
         let random = c.streams.reduce(RandomSource(seed: c.rootSeed)) { $0.split($1) }.split(c.seed)
         var initRandom = random.split("init")
-        let model = GraphColouringModel(kind: c.kind, size: c.model, random: &initRandom)
+        let model = GraphColouringModel(kind: c.kind, size: c.model, catNFBaseScale: c.catNFBaseScale ?? 1, random: &initRandom)
         var trainRandom = random.split("train")
         let log = model.train(on: data.train, probe: data.validation, settings: c.training, label: label(c), using: &trainRandom)
         var sampleRandom = random.split("sample")
