@@ -45,6 +45,12 @@ import Testing
             let mass = boxIntegral([(-45, 45), (-45, 45)], panels: 150) { logDensityColumn(two, $0, k) }
             #expect(abs(mass - 1) < 1e-3, "2-D category \(k): ∫∫ q = \(mass)")
         }
+        // CatNF's base scale 1/1.81 narrows every category; each still integrates to 1.
+        let narrow = Dequantisers.catNF(categories: 3, dimensions: 1, baseScale: CatNFDequantiser.catNFBaseScale)
+        for k in 0..<3 {
+            let mass = boxIntegral([(-70, 70)], panels: 2000) { logDensityColumn(narrow, $0, k) }
+            #expect(abs(mass - 1) < 2e-4, "1-D category \(k), base 1/1.81: ∫ q = \(mass)")
+        }
     }
 
     /// With a flow scale above 1 the argmax densities have an integrable singularity on the boundary

@@ -30,8 +30,8 @@ enum Dequantisers {
         return q
     }
 
-    static func catNF(categories k: Int, dimensions d: Int) -> CatNFDequantiser {
-        let q = CatNFDequantiser(categories: k, dimensions: d)
+    static func catNF(categories k: Int, dimensions d: Int, baseScale: Float = 1) -> CatNFDequantiser {
+        let q = CatNFDequantiser(categories: k, dimensions: d, baseScale: baseScale)
         setFlow(q.flow!, k, d)
         return q
     }
@@ -52,6 +52,7 @@ enum Dequantisers {
         [("TRUFL", trufl(categories: 3, dimensions: 2)),
          ("TRUFL disjoint", trufl(categories: 3, dimensions: 2, disjoint: true)),
          ("CatNF", catNF(categories: 3, dimensions: 2)),
+         ("CatNF base 1/1.81", catNF(categories: 3, dimensions: 2, baseScale: CatNFDequantiser.catNFBaseScale)),
          ("Argmax threshold", argmax(categories: 3, .threshold)),
          ("Argmax binary", argmax(categories: 3, .binary))]
     }

@@ -95,9 +95,20 @@ import Testing
 
     @Test(arguments: [(5, 3, 37), (10, 4, 3000)])
     func catNFDensitiesMatchTheComposedOps(k: Int, d: Int, n: Int) {
-        let q = Dequantisers.catNF(categories: k, dimensions: d)
-        compare(q.parameters, points(n, d, seed: 7), tolerance: 2e-5, "CatNF K \(k) D \(d) N \(n)",
-                fused: { q.logDensities($0, indicator: .hard) }, composed: { q.logDensitiesComposed($0) })
+        for baseScale in [1, CatNFDequantiser.catNFBaseScale] {
+            let q = Dequantisers.catNF(categories: k, dimensions: d, baseScale: baseScale)
+            compare(q.parameters, points(n, d, seed: 7), tolerance: 2e-5, "CatNF K \(k) D \(d) N \(n) base \(baseScale)",
+                    fused: { q.logDensities($0, indicator: .hard) }, composed: { q.logDensitiesComposed($0) })
+        }
+    }
+
+    @Test func catNFWithCatNFsBaseScaleMatchesFiniteDifferences() {
+        let q = Dequantisers.catNF(categories: 3, dimensions: 2, baseScale: CatNFDequantiser.catNFBaseScale)
+        let z = Tensor(rows: [[-1.5, 0.2], [0.4, -2.5], [3, 1], [-0.2, 0.9], [0.05, -0.3]])
+        let result = checkGradients([z], parameters: q.parameters, step: 1e-3, relative: 2e-2) { _, v in
+            q.logDensities(v[0], indicator: .hard)
+        }
+        #expect(result.passed, "\(result)")
     }
 
     @Test func fusedDensitiesMatchFiniteDifferences() {

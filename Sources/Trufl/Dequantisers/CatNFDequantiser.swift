@@ -1,15 +1,27 @@
-/// CatNF (Lippe & Gavves 2020): the untruncated logistic, z' = F⁻¹(u₀), then z = g(z', x).
-/// It is TRUFL with m = 1/2, s = 1 held fixed; every category's support is all of ℝᴰ, so the hard and
-/// soft indicators are the same (there is no edge to soften). CatNF's code scales its logistic base by 1/1.81;
-/// here the flow's scale exp(tanh(a)) ∈ [1/e, e] covers that.
+import Foundation
+
+/// CatNF (Lippe & Gavves 2020): the untruncated logistic, z' = σ_base·F⁻¹(u₀), then z = g(z', x).
+/// With σ_base = 1 it is TRUFL with m = 1/2, s = 1 held fixed; every category's support is all of ℝᴰ, so the hard
+/// and soft indicators are the same (there is no edge to soften).
+///
+/// The base scale: CatNF's code draws its logistic with scale 1/1.81 (so that its standard deviation is about 1,
+/// ``catNFBaseScale``), under the same flow whose scale exp(tanh(a)) lies in [1/e, e]: its narrowest category is
+/// 1/(1.81·e) ≈ 0.20 wide, where σ_base = 1 (the default, every chapter before Table 1 at scale) stops at 1/e ≈ 0.37.
 public final class CatNFDequantiser: Dequantiser {
     public let categories: Int
     public let dimensions: Int
     public let flow: CategoryScaleShift?
+    /// σ_base, the scale of the logistic the flow starts from.
+    public let baseScale: Float
 
-    public init(categories: Int, dimensions: Int, flow: Bool = true, name: String = "catnf") {
+    /// CatNF's code's base scale, 1/1.81.
+    public static let catNFBaseScale: Float = 1 / 1.81
+
+    public init(categories: Int, dimensions: Int, flow: Bool = true, baseScale: Float = 1, name: String = "catnf") {
+        guard baseScale > 0, baseScale.isFinite else { fatalError("CatNFDequantiser: base scale \(baseScale) must be positive") }
         self.categories = categories
         self.dimensions = dimensions
+        self.baseScale = baseScale
         self.flow = flow ? CategoryScaleShift(categories: categories, dimensions: dimensions, name: name) : nil
     }
 
@@ -17,19 +29,24 @@ public final class CatNFDequantiser: Dequantiser {
 
     public func sample(_ x: [Int], noise: Tensor, on tape: Tape) -> DequantisedSample {
         checkCategories(x, op: "CatNF sample")
-        let zPrime = tape.constant(noise.logit())
-        return applyFlow(flow, zPrime, logisticLogDensity(zPrime).sum(axis: -1), x)
+        let standard = tape.constant(noise.logit())
+        guard baseScale != 1 else { return applyFlow(flow, standard, logisticLogDensity(standard).sum(axis: -1), x) }
+        // z' = σ ε, log f(z') = log f(ε) − D log σ.
+        let logBase = logisticLogDensity(standard).sum(axis: -1) - Float(dimensions) * Foundation.log(baseScale)
+        return applyFlow(flow, standard * baseScale, logBase, x)
     }
 
     /// One fused tape node (``LogisticDensities``, without truncation).
     public func logDensities(_ z: Var, indicator: SupportIndicator) -> Var {
-        LogisticDensities.evaluate(z, categories: categories, flow: flow, truncation: nil)
+        LogisticDensities.evaluate(z, categories: categories, flow: flow, truncation: nil, baseScale: baseScale)
     }
 
     /// ``logDensities(_:indicator:)`` composed from tape ops (the kernel's reference in the tests).
     func logDensitiesComposed(_ z: Var) -> Var {
         let (zPrime, logDet) = inverseAll(flow, z, categories)
-        return logisticLogDensity(zPrime).sum(axis: -1) + logDet
+        guard baseScale != 1 else { return logisticLogDensity(zPrime).sum(axis: -1) + logDet }
+        return logisticLogDensity(zPrime * (1 / baseScale)).sum(axis: -1) + logDet
+            - Float(dimensions) * Foundation.log(baseScale)
     }
 }
 

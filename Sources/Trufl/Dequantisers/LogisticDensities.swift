@@ -37,7 +37,9 @@ enum LogisticDensities {
 
     /// log q(z|k) for every k; `flow` is the category-conditional scale and shift (or nil), `truncation`
     /// TRUFL's windows (or nil). Inputs on the tape: z, then m̃, s̃, then the flow's a, b.
-    static func evaluate(_ z: Var, categories: Int, flow: CategoryScaleShift?, truncation: Windows?) -> Var {
+    /// `baseScale` σ (CatNF's, ``CatNFDequantiser/baseScale``; 1 for TRUFL) divides z'' and adds −D log σ.
+    static func evaluate(_ z: Var, categories: Int, flow: CategoryScaleShift?, truncation: Windows?,
+                         baseScale: Float = 1) -> Var {
         guard z.shape.rank == 2 else { fatalError("logDensities: z must be [N, D], got \(z.shape)") }
         let tape = z.tape
         let n = z.shape[0], d = z.shape[1], k = categories
@@ -46,8 +48,9 @@ enum LogisticDensities {
             fatalError("logDensities: parameters of shape \(p.shape) for K = \(k), D = \(d)")
         }
         let truncations = truncation.map { TruncationWindow.all(mTilde: $0.mTilde.value, sTilde: $0.sTilde.value) }
-        let windows = makeWindows(k, d, a?.value, b?.value, truncations)
-        let kernel = Kernel(n: n, k: k, d: d, windows: windows, truncations: truncations,
+        guard truncation == nil || baseScale == 1 else { fatalError("logDensities: a base scale is CatNF's, not TRUFL's") }
+        let windows = makeWindows(k, d, a?.value, b?.value, truncations, baseScale: baseScale)
+        let kernel = Kernel(n: n, k: k, d: d, windows: windows, truncations: truncations, baseScale: baseScale,
                             softTemperature: truncation.flatMap { t in
                                 if case .soft(let tau) = t.indicator { return tau } else { return nil } },
                             z: z.value)
@@ -64,7 +67,8 @@ enum LogisticDensities {
         }
     }
 
-    static func makeWindows(_ k: Int, _ d: Int, _ a: Tensor?, _ b: Tensor?, _ truncations: [TruncationWindow]?) -> [Window] {
+    static func makeWindows(_ k: Int, _ d: Int, _ a: Tensor?, _ b: Tensor?, _ truncations: [TruncationWindow]?,
+                            baseScale: Float = 1) -> [Window] {
         (0..<(k * d)).map { i in
             var w = Window()
             if let a, let b {
@@ -72,6 +76,10 @@ enum LogisticDensities {
                 w.tanhA = Foundation.tanh(a.scalars[i])
                 w.inverseScale = Foundation.exp(-w.tanhA)
                 w.shift = b.scalars[i]
+            }
+            if baseScale != 1 {  // (z·e^{−tanh a} − b)/σ as one scale and shift
+                w.inverseScale /= baseScale
+                w.shift /= baseScale
             }
             if let t = truncations?[i] {
                 (w.logWidth, w.centre, w.halfWidth) = t.singlePrecision
@@ -98,14 +106,18 @@ enum LogisticDensities {
         let windows: [Window]
         /// TRUFL's windows, `[K·D]` (nil for CatNF).
         let truncations: [TruncationWindow]?
+        /// CatNF's base scale σ (1 otherwise).
+        let baseScale: Float
         let softTemperature: Float?
         let zT: [Float]
 
-        init(n: Int, k: Int, d: Int, windows: [Window], truncations: [TruncationWindow]?, softTemperature: Float?, z: Tensor) {
+        init(n: Int, k: Int, d: Int, windows: [Window], truncations: [TruncationWindow]?, baseScale: Float = 1,
+             softTemperature: Float?, z: Tensor) {
             (self.n, self.k, self.d) = (n, k, d)
             padded = (n + 7) / 8 * 8
             self.windows = windows
             self.truncations = truncations
+            self.baseScale = baseScale
             self.softTemperature = softTemperature
             var t = [Float](repeating: 0, count: d * padded)
             for i in 0..<n { for e in 0..<d { t[e * padded + i] = z.scalars[i * d + e] } }
@@ -131,11 +143,12 @@ enum LogisticDensities {
             return results.map { $0! }
         }
 
-        /// The constant part of row k: −Σ_d log s (TRUFL) − Σ_d tanh a.
+        /// The constant part of row k: −Σ_d log s (TRUFL) − Σ_d tanh a (− D log σ for CatNF's base scale σ ≠ 1).
         func constant(_ c: Int) -> Float {
             var logDet: Float = 0, width: Float = 0
             for e in 0..<d { logDet += windows[c * d + e].tanhA; width += windows[c * d + e].logWidth }
-            return -logDet - width
+            guard baseScale != 1 else { return -logDet - width }
+            return -logDet - width - Float(d) * Foundation.log(baseScale)
         }
     }
 }

@@ -169,7 +169,7 @@ extension LogisticDensities.Kernel {
                 let i = c * d + e, w = windows[i]
                 let gzz = h0.gzz[i] + h1.gzz[i], gzzZ = h0.gzzZ[i] + h1.gzzZ[i]
                 let gt = h0.gt[i] + h1.gt[i], gtSign = h0.gtSign[i] + h1.gtSign[i]
-                db[i] = Float(-gzz)
+                db[i] = Float(-gzz / Double(baseScale))  // ∂z''/∂b = −1/σ
                 let ta = Double(w.tanhA)
                 da[i] = Float((1 - ta * ta) * (-Double(w.inverseScale) * gzzZ - gSum))
                 if let t = truncations?[i] {

@@ -20,15 +20,23 @@ public enum GraphColouringExperiment: Experiment {
         /// Algorithm 2's cap on prior draws per graph; importance samples per graph for the bits per node.
         public var rejectionAttempts: Int
         public var importanceSamples: Int
+        /// Prior draws per test graph for TRUFL's log Z (Eq. 9); nil: not measured.
+        public var logZDraws: Int?
+        /// Also sample colourings choosing each colour by a draw from p(x|z), as Algorithm 2 has it.
+        public var sampledColours: Bool
+        /// CatNF's base logistic scale (nil: 1; CatNF's code: ``CatNFDequantiser/catNFBaseScale``).
+        public var catNFBaseScale: Float?
 
         public init(size: GraphSize, train: Int, validation: Int, test: Int, dataSeed: UInt64,
                     model: GraphColouringModelSize, training: GraphColouringTrainingSettings,
                     kind: ColouringDequantiserKind, seed: Int, rootSeed: UInt64, streams: [String],
-                    rejectionAttempts: Int = 100, importanceSamples: Int = 16) {
+                    rejectionAttempts: Int = 100, importanceSamples: Int = 16, logZDraws: Int? = nil,
+                    sampledColours: Bool = false, catNFBaseScale: Float? = nil) {
             (self.size, self.train, self.validation, self.test, self.dataSeed) = (size, train, validation, test, dataSeed)
             (self.model, self.training, self.kind, self.seed) = (model, training, kind, seed)
             (self.rootSeed, self.streams) = (rootSeed, streams)
             (self.rejectionAttempts, self.importanceSamples) = (rejectionAttempts, importanceSamples)
+            (self.logZDraws, self.sampledColours, self.catNFBaseScale) = (logZDraws, sampledColours, catNFBaseScale)
         }
 
         /// The dataset this cell trains and tests on.
@@ -54,6 +62,23 @@ public enum GraphColouringExperiment: Experiment {
         public var losses: [Double]
         public var rejectionRateSteps: [Int]
         public var rejectionRates: [Double]
+        /// The test graphs' ELBO terms in nats per node: reconstruction and KL (one draw each).
+        public var reconstruction: Double?
+        public var kl: Double?
+        /// TRUFL: log Z per node (Eq. 9, ``GraphColouringModel/logZPerNode(_:draws:using:)``), test graphs never
+        /// accepted, and the importance-sampled bits per node with log Z subtracted (Eq. 8; nil if some graph was never
+        /// accepted).
+        public var logZPerNode: Double?
+        public var graphsNeverAccepted: Int?
+        public var bpdCorrected: Double?
+        /// With `sampledColours`: the validities with each colour drawn from p(x|z), ignoring the truncation and (TRUFL)
+        /// under rejection sampling.
+        public var validitySampledColours: Double?
+        public var validityRejectionSampledColours: Double?
+        /// With a plateau schedule: the learning curve, the step whose parameters were kept, the steps trained.
+        public var validation: [ValidationPoint]?
+        public var bestStep: Int?
+        public var stepsTrained: Int?
     }
 
     public static func label(_ c: Configuration) -> String { "\(c.size.name) \(c.kind.rawValue) seed \(c.seed)" }
@@ -63,7 +88,7 @@ public enum GraphColouringExperiment: Experiment {
         let testGraphs = data.test.map(\.graph)
         let random = c.streams.reduce(RandomSource(seed: c.rootSeed)) { $0.split($1) }.split(c.seed)
         var initRandom = random.split("init")
-        let model = GraphColouringModel(kind: c.kind, size: c.model, random: &initRandom)
+        let model = GraphColouringModel(kind: c.kind, size: c.model, catNFBaseScale: c.catNFBaseScale ?? 1, random: &initRandom)
         var trainRandom = random.split("train")
         let log = model.train(on: data.train, probe: data.validation, settings: c.training, label: label(c), using: &trainRandom)
         var sampleRandom = random.split("sample")
@@ -76,11 +101,34 @@ public enum GraphColouringExperiment: Experiment {
             ? model.sampleColourings(testGraphs, decoding: .fallbackOutsideSupports, using: &sampleRandom) : nil
         var bpdRandom = random.split("bpd")
         let bpd = model.bitsPerNode(data.test, samples: c.importanceSamples, using: &bpdRandom)
-        return Result(validityIgnoringTruncation: colouringValidity(testGraphs, plain.colourings),
-                      validityFallback: fallback.map { colouringValidity(testGraphs, $0.colourings) },
-                      validityRejection: rejected.map { colouringValidity(testGraphs, $0.colourings) },
-                      rejectionRate: rejected?.rejectionRate, capped: rejected?.capped,
-                      bpdELBO: bpd.elbo, bpdImportanceSampled: bpd.importanceSampled, losses: log.losses,
-                      rejectionRateSteps: log.rejectionRates.map(\.step), rejectionRates: log.rejectionRates.map(\.rate))
+        var result = Result(validityIgnoringTruncation: colouringValidity(testGraphs, plain.colourings),
+                            validityFallback: fallback.map { colouringValidity(testGraphs, $0.colourings) },
+                            validityRejection: rejected.map { colouringValidity(testGraphs, $0.colourings) },
+                            rejectionRate: rejected?.rejectionRate, capped: rejected?.capped,
+                            bpdELBO: bpd.elbo, bpdImportanceSampled: bpd.importanceSampled, losses: log.losses,
+                            rejectionRateSteps: log.rejectionRates.map(\.step), rejectionRates: log.rejectionRates.map(\.rate))
+        result.reconstruction = bpd.reconstruction
+        result.kl = bpd.kl
+        if let draws = c.logZDraws, c.kind == .trufl {
+            var zRandom = random.split("logZ")
+            let z = model.logZPerNode(testGraphs, draws: draws, using: &zRandom)
+            result.logZPerNode = z.logZPerNode
+            result.graphsNeverAccepted = z.graphsNeverAccepted
+            result.bpdCorrected = z.graphsNeverAccepted == 0 ? bpd.importanceSampled + z.logZPerNode / Foundation.log(2.0) : nil
+        }
+        if c.sampledColours {
+            var colourRandom = random.split("sampled colours")
+            let drawn = model.sampleColourings(testGraphs, decoding: .ignoringTruncation, choice: .sampled, using: &colourRandom)
+            result.validitySampledColours = colouringValidity(testGraphs, drawn.colourings)
+            if c.kind == .trufl {
+                let drawnRejected = model.sampleColourings(testGraphs, decoding: .rejection(maxAttempts: c.rejectionAttempts),
+                                                           choice: .sampled, using: &colourRandom)
+                result.validityRejectionSampledColours = colouringValidity(testGraphs, drawnRejected.colourings)
+            }
+        }
+        if c.training.plateau != nil {
+            (result.validation, result.bestStep, result.stepsTrained) = (log.validation, log.bestStep, log.losses.count)
+        }
+        return result
     }
 }

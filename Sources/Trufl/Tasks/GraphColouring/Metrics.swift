@@ -16,9 +16,17 @@ public enum ColouringDecoding: Sendable {
     case ignoringTruncation
 }
 
+/// How a node's colour is chosen from the decoder's posterior p(x|z) (Eq. 2).
+public enum ColourChoice: String, Sendable, Codable {
+    /// The most probable colour (CatNF's evaluation; not Algorithm 2's).
+    case mostProbable
+    /// A draw x ~ p(x|z), as Algorithm 2 has it.
+    case sampled
+}
+
 /// Sampled colourings of a list of graphs, with the rejection counts of Algorithm 2.
 public struct SampledColourings: Sendable {
-    /// One colour per node per graph (the most probable colour under the decoder; −1 never occurs).
+    /// One colour per node per graph (the most probable colour under the decoder, or a draw from it; −1 never occurs).
     public let colourings: [[Int]]
     /// Prior draws per graph (1 without rejection).
     public let attempts: [Int]
@@ -48,9 +56,10 @@ extension GraphColouringModel {
         return (0..<z.shape[0]).map { n in (0..<k).contains { logQ[n, $0] > -.infinity } }
     }
 
-    /// The most probable colour of each row of z under Eq. 2 (hard, or ignoring the truncation, or hard where z
-    /// lies in some support and ignoring the truncation elsewhere).
-    public func decode(_ z: Tensor, ignoringTruncation: Bool, fallback: Bool = false) -> [Int] {
+    /// The colour of each row of z under Eq. 2 (hard, or ignoring the truncation, or hard where z lies in some
+    /// support and ignoring the truncation elsewhere): the most probable one, or a draw from p(x|z) with `random`.
+    public func decode(_ z: Tensor, ignoringTruncation: Bool, fallback: Bool = false, choice: ColourChoice = .mostProbable,
+                       using random: inout RandomSource) -> [Int] {
         let tape = Tape()
         let k = dequantiser.categories
         var logQ = (ignoringTruncation ? logDensitiesIgnoringTruncation(tape.constant(z))
@@ -63,14 +72,31 @@ extension GraphColouringModel {
         }
         let logP = marginal.logProbabilities
         return (0..<z.shape[0]).map { n in
+            let scores = (0..<k).map { Double(logQ[n, $0] + logP.scalars[$0]) }
+            if choice == .sampled, let top = scores.max(), top > -.infinity {
+                // p(x = j | z) ∝ exp(score_j): one uniform against the running sum of the weights.
+                let weights = scores.map { Foundation.exp($0 - top) }
+                var u = random.uniform() * weights.reduce(0, +)
+                for (j, w) in weights.enumerated() where w > 0 {
+                    u -= w
+                    if u < 0 { return j }
+                }
+                return weights.lastIndex { $0 > 0 }!
+            }
             var best = -1
-            var bestValue = -Float.infinity
-            for j in 0..<k where logQ[n, j] + logP.scalars[j] > bestValue {
+            var bestValue = -Double.infinity
+            for j in 0..<k where scores[j] > bestValue {
                 best = j
-                bestValue = logQ[n, j] + logP.scalars[j]
+                bestValue = scores[j]
             }
             return best
         }
+    }
+
+    /// The most probable colour of each row of z (``decode(_:ignoringTruncation:fallback:choice:using:)``).
+    public func decode(_ z: Tensor, ignoringTruncation: Bool, fallback: Bool = false) -> [Int] {
+        var unused = RandomSource(seed: 0)  // the most probable colour draws nothing
+        return decode(z, ignoringTruncation: ignoringTruncation, fallback: fallback, using: &unused)
     }
 
     /// Whether every node of each graph of the batch has z in some support: `[graphs]`.
@@ -90,7 +116,7 @@ extension GraphColouringModel {
     }
 
     /// One sampled colouring per graph: z ~ p(z|graph), then the decoder (Algorithm 2 or not).
-    public func sampleColourings(_ graphs: [Graph], decoding: ColouringDecoding,
+    public func sampleColourings(_ graphs: [Graph], decoding: ColouringDecoding, choice: ColourChoice = .mostProbable,
                                  using random: inout RandomSource) -> SampledColourings {
         var draws = [Tensor?](repeating: nil, count: graphs.count)
         var attempts = [Int](repeating: 0, count: graphs.count)
@@ -121,11 +147,11 @@ extension GraphColouringModel {
             switch decoding {
             case .rejection:
                 if !accepted[g] { capped += 1 }
-                return decode(draws[g]!, ignoringTruncation: false, fallback: !accepted[g])
+                return decode(draws[g]!, ignoringTruncation: false, fallback: !accepted[g], choice: choice, using: &random)
             case .ignoringTruncation:
-                return decode(draws[g]!, ignoringTruncation: true)
+                return decode(draws[g]!, ignoringTruncation: true, choice: choice, using: &random)
             case .fallbackOutsideSupports:
-                return decode(draws[g]!, ignoringTruncation: false, fallback: true)
+                return decode(draws[g]!, ignoringTruncation: false, fallback: true, choice: choice, using: &random)
             }
         }
         return SampledColourings(colourings: colourings, attempts: attempts,
@@ -134,10 +160,12 @@ extension GraphColouringModel {
 
     /// Bits per node on `examples` (their stored colours): the single-sample negative ELBO (hard indicator, β = 1),
     /// and the importance-sampled estimate with `samples` draws per graph (log-mean-exp of per-graph ELBOs);
-    /// total nats over total nodes, divided by ln 2. Neither includes log Z (as the paper's bpd).
+    /// total nats over total nodes, divided by ln 2. Neither includes log Z (as the paper's bpd). Beside them the
+    /// first draw's two terms, in nats per node: the reconstruction Σ log p(x_v|z_v) and the KL term
+    /// Σ log q(z_v|x_v) − log p(z|graph) (one-sample estimates; −ELBO = −reconstruction + KL).
     public func bitsPerNode(_ examples: [GraphColouringExample], samples: Int, batchSize: Int = 64,
-                            using random: inout RandomSource) -> (elbo: Double, importanceSampled: Double) {
-        var elboTotal = 0.0, isTotal = 0.0, nodes = 0
+                            using random: inout RandomSource) -> BitsPerNode {
+        var elboTotal = 0.0, isTotal = 0.0, reconstructionTotal = 0.0, nodes = 0
         var start = 0
         while start < examples.count {
             let part = Array(examples[start..<min(start + batchSize, examples.count)])
@@ -149,14 +177,45 @@ extension GraphColouringModel {
             for s in 0..<max(samples, 1) {
                 let terms = elbo(batch, graph: graph, on: Tape(), indicator: .hard, using: &random)
                 let values = terms.elbo.value.scalars.map(Double.init)
-                if s == 0 { elboTotal += values.reduce(0, +) }
+                if s == 0 {
+                    elboTotal += values.reduce(0, +)
+                    reconstructionTotal += terms.reconstruction.value.scalars.reduce(0) { $0 + Double($1) }
+                }
                 for (i, v) in values.enumerated() { perGraph[i].append(v) }
             }
             isTotal += perGraph.map { logMeanExp($0) }.reduce(0, +)
         }
-        let ln2 = Foundation.log(2.0)
-        return (-elboTotal / Double(nodes) / ln2, -isTotal / Double(nodes) / ln2)
+        let ln2 = Foundation.log(2.0), n = Double(nodes)
+        return BitsPerNode(elbo: -elboTotal / n / ln2, importanceSampled: -isTotal / n / ln2,
+                           reconstruction: reconstructionTotal / n, kl: (reconstructionTotal - elboTotal) / n)
     }
+
+    /// log Z per node for TRUFL (Eq. 9 for each graph): Z_g, the prior probability that every node of graph g lies in
+    /// some colour's support, estimated from `draws` prior draws per graph; Σ_g log Ẑ_g over the graphs' nodes.
+    /// Graphs none of whose draws was accepted have Ẑ_g = 0 and are counted apart (their log Z is −∞).
+    public func logZPerNode(_ graphs: [Graph], draws: Int, using random: inout RandomSource)
+        -> (logZPerNode: Double, graphsNeverAccepted: Int) {
+        let batch = GraphBatch(graphs: graphs)
+        var accepted = [Int](repeating: 0, count: graphs.count)
+        for _ in 0..<draws {
+            let z = prior.sample(graph: GraphStructure(batch), using: &random)
+            for (g, ok) in acceptedGraphs(z, batch: batch).enumerated() where ok { accepted[g] += 1 }
+        }
+        var total = 0.0, never = 0
+        for count in accepted {
+            if count == 0 { never += 1 } else { total += Foundation.log(Double(count) / Double(draws)) }
+        }
+        return (total / Double(batch.nodeCount), never)
+    }
+}
+
+/// Bits per node (``GraphColouringModel/bitsPerNode(_:samples:batchSize:using:)``) and the ELBO's two terms in nats
+/// per node.
+public struct BitsPerNode: Sendable, Equatable {
+    public var elbo: Double
+    public var importanceSampled: Double
+    public var reconstruction: Double
+    public var kl: Double
 }
 
 /// The fraction of colourings with no monochromatic edge.

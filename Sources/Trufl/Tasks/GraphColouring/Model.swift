@@ -58,7 +58,9 @@ public final class GraphColouringModel {
     /// same gradient): TRUFL's windows start at centres m = (0.2, 0.5, 0.8) in the first dimension and 0.5 in the
     /// second, s̃ = 0 (widths 0.2, 0.5, 0.2); CatNF's shifts start at the corners of a triangle of radius 1;
     /// Argmax's flow starts at the identity (its supports are disjoint by construction).
-    public init(kind: ColouringDequantiserKind, size: GraphColouringModelSize, random: inout RandomSource) {
+    /// `catNFBaseScale`: CatNF's base logistic scale (``CatNFDequantiser/baseScale``; CatNF's code: 1/1.81).
+    public init(kind: ColouringDequantiserKind, size: GraphColouringModelSize, catNFBaseScale: Float = 1,
+                random: inout RandomSource) {
         self.kind = kind
         let d = kind.dimensions
         switch kind {
@@ -68,7 +70,7 @@ public final class GraphColouringModel {
             q.mTilde.value = Tensor(shape: [3, 2], scalars: centres.flatMap { [Float(Foundation.log(Double($0 / (1 - $0)))), 0] })
             dequantiser = q
         case .catnf:
-            let q = CatNFDequantiser(categories: 3, dimensions: 2, name: "catnf")
+            let q = CatNFDequantiser(categories: 3, dimensions: 2, baseScale: catNFBaseScale, name: "catnf")
             q.flow!.shift.value = Tensor(shape: [3, 2], scalars: (0..<3).flatMap { k -> [Float] in
                 let angle = 2 * Double.pi * Double(k) / 3
                 return [Float(Foundation.cos(angle)), Float(Foundation.sin(angle))]
