@@ -9,7 +9,7 @@ JOBS ?= 2
 # The Debian packages the build needs (SwiftPM system libraries: cmark, OpenBLAS).
 PACKAGES := libcmark-dev libopenblas-dev pkg-config
 
-.PHONY: all deps build run test unit-test chapters cluster-test bless render clean
+.PHONY: all deps build run test unit-test check chapters cluster-test bless render clean
 
 all: run
 
@@ -39,7 +39,12 @@ chapters: build
 	$(BOOK) test --profile $(PROFILE) -j $(JOBS)
 	TRUFL_ARITHMETIC=avx2 $(BOOK) test --profile $(PROFILE) -j $(JOBS) $(SWITCH_CHAPTERS)
 
-test: unit-test chapters cluster-test
+# Every decimal in the chapters' prose printed by one of their output blocks, or marked as the paper's
+# (chapters/README.md, "Numbers in the prose").
+check: build
+	$(BOOK) check
+
+test: unit-test check chapters cluster-test
 
 # Experiment cells through a real scheduler: chapter 06's quick cells as a Slurm job array on a one-node cluster
 # on this machine (scripts/slurm/test-book-cells.sh; skipped, saying why, where no cluster can start). It passes
