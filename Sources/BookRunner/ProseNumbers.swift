@@ -15,7 +15,8 @@ import Foundation
 /// - the chapter's `swift` blocks contain it as a literal (a setting such as `τ = 0.005`); or
 /// - it is marked as the paper's: inside a parenthesis that starts with `paper` (`(paper: 0.65)`,
 ///   `(paper, Table 1: 0.65 and 0.66)`), right after `paper's` (`the paper's −1.983`), or between the comments
-///   `<!-- paper -->` and `<!-- /paper -->` (a quoted table); or
+///   `<!-- paper -->` and `<!-- /paper -->` (a quoted table); or quoted from another named source, between
+///   `<!-- quoted: CatNF's code -->` and `<!-- /quoted -->`; or
 /// - it names a part of a document: `Section 3.1`, `Appendix C.1`, `Table 5.2`, `Eq. 4.1`, `Figure 3.2`, `§5.1`.
 public enum ProseNumbers {
     /// A prose number no output printed.
@@ -50,8 +51,8 @@ public enum ProseNumbers {
         var quoting = false, inComment = false
         for (index, raw) in lines.enumerated() where !inBlock[index + 1] {
             var line = raw
-            // HTML comments: `<!-- paper -->` and `<!-- /paper -->` open and close a quoted region; others are
-            // invisible and not checked (they may span lines).
+            // HTML comments: `<!-- paper -->` (or `<!-- quoted: SOURCE -->`) and `<!-- /paper -->` (`<!-- /quoted -->`)
+            // open and close a quoted region; others are invisible and not checked (they may span lines).
             var visible = ""
             var rest = Substring(line)
             while !rest.isEmpty {
@@ -64,7 +65,8 @@ public enum ProseNumbers {
                     let after = rest[start.upperBound...]
                     if let end = after.range(of: "-->") {
                         let comment = after[..<end.lowerBound].trimmingCharacters(in: .whitespaces)
-                        if comment == "paper" { quoting = true } else if comment == "/paper" { quoting = false }
+                        if comment == "paper" || comment.hasPrefix("quoted:") { quoting = true }
+                        if comment == "/paper" || comment == "/quoted" { quoting = false }
                         rest = after[end.upperBound...]
                     } else {
                         inComment = true

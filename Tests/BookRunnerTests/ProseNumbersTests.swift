@@ -65,8 +65,9 @@ import Testing
             | CatNF | −2.000 | −1.064 |
             <!-- /paper -->
             After the quoted table, 0.967 counts again.
+            <!-- quoted: CatNF's code -->A scale of 1/1.81 and clipping at 0.25.<!-- /quoted --> But 0.37 is ours.
             """
-        #expect(try findings(text) == ["1:1.5", "2:0.66", "6:0.967"])
+        #expect(try findings(text) == ["1:1.5", "2:0.66", "6:0.967", "7:0.37"])
     }
 
     @Test func referencesCommentsAndIntegersAreNotNumbers() throws {
