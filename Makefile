@@ -11,7 +11,7 @@ PACKAGES := libcmark-dev libopenblas-dev pkg-config libjs-highlight.js
 # And the browser stage of `make test`: a headless Chromium and the Python that drives it.
 BROWSER_PACKAGES := chromium-headless-shell python3
 
-.PHONY: all deps browser-deps build run test unit-test chapters cluster-test bless render browser-test clean
+.PHONY: all deps browser-deps build run test unit-test check chapters cluster-test bless render browser-test clean
 
 all: run render
 
@@ -49,7 +49,12 @@ chapters: build
 	$(BOOK) test --profile $(PROFILE) -j $(JOBS)
 	TRUFL_ARITHMETIC=avx2 $(BOOK) test --profile $(PROFILE) -j $(JOBS) $(SWITCH_CHAPTERS)
 
-test: unit-test chapters cluster-test browser-test
+# Every decimal in the chapters' prose printed by one of their output blocks, or marked as the paper's
+# (chapters/README.md, "Numbers in the prose").
+check: build
+	$(BOOK) check
+
+test: unit-test check chapters cluster-test browser-test
 
 # Experiment cells through a real scheduler: chapter 06's quick cells as a Slurm job array on a one-node cluster
 # on this machine (scripts/slurm/test-book-cells.sh; skipped, saying why, where no cluster can start). It passes

@@ -7,7 +7,7 @@ extension BookCommands {
         static let configuration = CommandConfiguration(
             commandName: "book",
             abstract: "Run, check, bless and render the chapters of trufl-book.",
-            subcommands: [Run.self, Test.self, Bless.self, Render.self, Cells.self, ArithmeticCommand.self])
+            subcommands: [Run.self, Test.self, Bless.self, Render.self, Cells.self, ArithmeticCommand.self, Check.self])
     }
 
     /// Options every chapter command takes.

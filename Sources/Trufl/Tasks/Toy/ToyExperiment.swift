@@ -71,12 +71,15 @@ public struct ToyEmbeddings: Codable, Sendable {
 
 /// Where a toy model put categories 0 and 2 (equal rows of Table 5's joint) and whether the decoder can tell
 /// them apart: the quadrant most of each category's draws fall in and its share, p(x = 2 | z) averaged over
-/// z ~ q(z|0) (Eq. 2, hard indicator), and the category whose mean draw lies nearest category 0's.
+/// z ~ q(z|0) (Eq. 2, hard indicator), the category whose mean draw lies nearest category 0's, and every
+/// category's mean draw (its centre, for ``PairingTest``).
 public struct ToyObservations: Codable, Sendable {
     public var quadrant0: String, share0: Double
     public var quadrant2: String, share2: Double
     public var confusion: Double
     public var nearestToZero: Int
+    /// `centres[k]`: the mean of category k's draws.
+    public var centres: [[Double]]
 }
 
 extension ToyModel {
@@ -104,6 +107,6 @@ extension ToyModel {
                 < zip(means[b], means[0]).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
         }!
         return ToyObservations(quadrant0: q0, share0: share0, quadrant2: q2, share2: share2, confusion: confusion,
-                               nearestToZero: nearest)
+                               nearestToZero: nearest, centres: means)
     }
 }

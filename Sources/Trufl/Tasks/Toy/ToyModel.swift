@@ -137,7 +137,7 @@ public final class ToyModel {
             let terms = evidenceLowerBound(batch, dequantiser: dequantiser, prior: prior, marginal: marginal, on: tape,
                                            indicator: isTRUFL ? training.indicator(at: step) : .hard, using: &noise)
             var loss = terms.loss(reconstructionWeight: training.beta(at: step))
-            if isTRUFL && training.leakWeight > 0, let supports, let term = leakLoss(supports, on: tape, using: &leak) {
+            if isTRUFL && training.leakWeight != 0, let supports, let term = leakLoss(supports, on: tape, using: &leak) {
                 loss = loss + term * training.leakWeight
             }
             loss.backward()
