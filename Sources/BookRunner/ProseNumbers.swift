@@ -17,7 +17,9 @@ import Foundation
 ///   `(paper, Table 1: 0.65 and 0.66)`), right after `paper's` (`the paper's −1.983`), or between the comments
 ///   `<!-- paper -->` and `<!-- /paper -->` (a quoted table); or quoted from another named source, between
 ///   `<!-- quoted: CatNF's code -->` and `<!-- /quoted -->`; or
-/// - it names a part of a document: `Section 3.1`, `Appendix C.1`, `Table 5.2`, `Eq. 4.1`, `Figure 3.2`, `§5.1`.
+/// - it names a part of a document: `Section 3.1`, `Appendix C.1`, `Table 5.2`, `Eq. 4.1`, `Figure 3.2`, `§5.1`; or
+/// - its line links to another chapter (`[05](05-toy-experiment.md)`, with or without an anchor) whose output blocks
+///   print it: a summary that quotes another chapter's result (chapter 00's scorecard) is held to that chapter.
 public enum ProseNumbers {
     /// A prose number no output printed.
     public struct Finding: Sendable, Equatable, CustomStringConvertible {
@@ -32,8 +34,10 @@ public enum ProseNumbers {
     }
 
     /// The numbers in the prose of the chapter `text` (named `path` in errors) that none of its output blocks
-    /// printed and that are not marked as the paper's, in order.
-    public static func unprinted(in text: String, path: String) throws -> [Finding] {
+    /// printed and that are not marked as the paper's, in order. `linked` gives, for a chapter file name that a
+    /// line links to (`05-toy-experiment.md`), the numbers its output blocks print (nil: no such chapter).
+    public static func unprinted(in text: String, path: String,
+                                 linked: (String) throws -> [Double]? = { _ in nil }) throws -> [Finding] {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if text.hasSuffix("\n") { lines.removeLast() }
         let blocks = try ChapterParser.codeBlocks(text, lines: lines, path: path)
@@ -78,14 +82,34 @@ public enum ProseNumbers {
                 }
             }
             line = removingPaperQuotes(visible)
+            var elsewhere: [Double] = []
+            for name in linkedChapters(raw) { elsewhere += try linked(name) ?? [] }
+            let accountedHere = elsewhere.isEmpty ? accounted : (accounted + elsewhere.map(abs)).sorted()
             for number in numbers(in: line) where !number.isReference {
                 let tolerance = number.halfUnit * (1 + 1e-9) + 1e-300
-                if !contains(accounted, near: abs(number.value), within: tolerance) {
+                if !contains(accountedHere, near: abs(number.value), within: tolerance) {
                     findings.append(Finding(line: index + 1, number: number.text, text: raw.trimmingCharacters(in: .whitespaces)))
                 }
             }
         }
         return findings
+    }
+
+    /// The numbers that the output blocks of the chapter `text` print (for a chapter that links to it).
+    public static func printed(in text: String, path: String) throws -> [Double] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if text.hasSuffix("\n") { lines.removeLast() }
+        return try ChapterParser.codeBlocks(text, lines: lines, path: path).flatMap { info, fence -> [Double] in
+            info.split(separator: " ").first == "output" ? numbers(in: fence.content).map(\.value) : []
+        }
+    }
+
+    /// The chapter files a line's Markdown links point at: `](05-toy-experiment.md)` or `](05-toy-experiment.md#…)`,
+    /// a name of two digits, a dash and more (the chapters' naming).
+    static let chapterLink = try! NSRegularExpression(pattern: #"\]\((?:\./)?(\d\d-[A-Za-z0-9-]+\.md)(?:#[^)]*)?\)"#)
+    static func linkedChapters(_ line: String) -> [String] {
+        let ns = line as NSString
+        return chapterLink.matches(in: line, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range(at: 1)) }
     }
 
     /// A number found in text: its value, half a unit of its last written digit, and whether it names a part of a
@@ -211,7 +235,13 @@ extension BookCommands {
             guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
                 throw ChapterError(path, "cannot read this chapter as UTF-8 text")
             }
-            let findings = try ProseNumbers.unprinted(in: text, path: path)
+            let folder = (path as NSString).deletingLastPathComponent
+            let findings = try ProseNumbers.unprinted(in: text, path: path) { name in
+                let linkedPath = (folder as NSString).appendingPathComponent(name)
+                guard let data = FileManager.default.contents(atPath: toolchain.root.appendingPathComponent(linkedPath).path),
+                      let linkedText = String(data: data, encoding: .utf8) else { return nil }
+                return try ProseNumbers.printed(in: linkedText, path: linkedPath)
+            }
             for finding in findings {
                 Console.print("\(path):\(finding.line): \(finding.number) is in the prose, but no output block printed it: \(finding.text)")
             }

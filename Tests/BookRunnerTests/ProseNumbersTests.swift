@@ -92,4 +92,29 @@ import Testing
         #expect(abs(units[1] - 0.0005) < 1e-15)
         #expect(abs(units[2] - 5) < 1e-12)
     }
+
+    /// A line that links to another chapter may quote what that chapter printed (the scorecard), and only that.
+    @Test func aLineLinkingAnotherChapterIsHeldToItsOutputs() throws {
+        let other = """
+            ```swift
+            print(-1.93274)
+            ```
+
+            ```output
+            -1.93274
+            ```
+            """
+        let text = """
+            | Table 5 | −1.933 | [05](05-toy-experiment.md#summary) |
+            | Table 5 | −1.934 | [05](05-toy-experiment.md) |
+            | Table 1 | −1.933 | [06](06-graph-colouring.md) |
+            The toy gave −1.933.
+            """
+        let printed = try ProseNumbers.printed(in: other, path: "chapters/05-toy-experiment.md")
+        #expect(printed == [-1.93274])
+        let found = try ProseNumbers.unprinted(in: text, path: "chapters/00-x.md") { name in
+            name == "05-toy-experiment.md" ? printed : nil
+        }.map { "\($0.line):\($0.number)" }
+        #expect(found == ["2:−1.934", "3:−1.933", "4:−1.933"])
+    }
 }
