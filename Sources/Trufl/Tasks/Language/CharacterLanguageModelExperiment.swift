@@ -91,7 +91,7 @@ public enum CharacterLanguageModelExperiment: Experiment {
                 }
                 return -nats / (Double(chunks.count * c.length) * log2)
             }
-            let (curve, skipped) = train(c, parameters: model.parameters, random: &trainRandom,
+            let (curve, skipped) = train(c, on: corpus.train, parameters: model.parameters, random: &trainRandom,
                                          validation: { bits(validation) }) { batch, _, tape, _ in
                 -model.logLikelihood(batch, on: tape).mean() * (1 / Float(c.length))
             }
@@ -105,7 +105,7 @@ public enum CharacterLanguageModelExperiment: Experiment {
                                          hidden: c.hidden, madeHidden: c.madeHidden, mixtures: c.mixtures, random: &initRandom)
         let indicator: SupportIndicator = c.kind == .trufl ? .soft(temperature: c.softTemperature) : .hard
         var validationRandom = random.split("validation")
-        let (curve, skipped) = train(c, parameters: model.parameters, random: &trainRandom, validation: {
+        let (curve, skipped) = train(c, on: corpus.train, parameters: model.parameters, random: &trainRandom, validation: {
             -model.validationELBO(validation, batchSize: c.evaluationBatch, using: &validationRandom) / (Double(validation.count * c.length) * log2)
         }) { batch, step, tape, random in
             model.elbo(batch, on: tape, indicator: indicator, using: &random)
@@ -129,14 +129,13 @@ public enum CharacterLanguageModelExperiment: Experiment {
                       curveSteps: curve.map(\.step), curveBits: curve.map(\.bits), skippedSteps: skipped)
     }
 
-    /// The training loop both kinds of model share: random chunks of the training slice, Adam with a 100-step ramp
+    /// The training loop both kinds of model share: random chunks of the training slice of `stream`, Adam with a 100-step ramp
     /// then an exponential decay to a tenth of the rate at the last step, gradient clipping, a step with a non-finite
     /// loss or gradient skipped and counted; `loss` is per character in nats. Progress (step, loss in bits per
     /// character, steps per second) and each validation point go to standard error.
-    static func train(_ c: Configuration, parameters: [Parameter], random: inout RandomSource, validation: () -> Double,
+    static func train(_ c: Configuration, on stream: [Int], parameters: [Parameter], random: inout RandomSource,
+                      validation: () -> Double,
                       loss: (CategoryBatch, Int, Tape, inout RandomSource) -> Var) -> (curve: [(step: Int, bits: Double)], skipped: Int) {
-        let corpus: CharacterCorpus
-        do { corpus = try CharacterCorpus.load(c.corpus) } catch { fatalError("\(error)") }
         let decay = Foundation.pow(0.1, 1 / Double(max(c.steps, 1)))
         let adam = Adam(parameters, learningRate: .warmup(steps: 100, then: .exponential(initial: c.learningRate, decay: Float(decay))),
                         maxGradientNorm: c.maxGradientNorm)
@@ -151,7 +150,7 @@ public enum CharacterLanguageModelExperiment: Experiment {
         }
         for step in 0..<c.steps {
             if step % c.evaluateEvery == 0 { record(step) }
-            let batch = CharacterChunks.randomBatch(corpus.train, length: c.length, batch: c.batchSize,
+            let batch = CharacterChunks.randomBatch(stream, length: c.length, batch: c.batchSize,
                                                     limit: c.trainCharacters, using: &batchRandom)
             let tape = Tape()
             let value = loss(batch, step, tape, &noise)
