@@ -124,6 +124,25 @@ import Testing
         #expect(nats < 0.2, "\(nats) nats per character")
     }
 
+    @Test func theTestSetEstimatesAreOrderedAndArgmaxReconstructsExactly() {
+        // Per chunk, log-mean-exp of the S weights ≥ their mean (the ELBO): the sums keep that order. The Argmax
+        // flow's supports are disjoint orthants, so its hard decoder is deterministic: reconstruction exactly 0.
+        let chunks = [[0, 1, 2, 3, 4, 0, 1, 2], [4, 3, 2, 1, 0, 4, 3, 2], [1, 1, 2, 2, 3, 3, 4, 4]]
+        let marginal = EmpiricalMarginal(counting: chunks.flatMap { $0 }, categories: 5)
+        for kind in [CharacterModelKind.catnf, .argmax, .trufl] {
+            var random = RandomSource(seed: 21)
+            let model = LatentCharacterModel(kind: kind, categories: 5, dimensions: 2, marginal: marginal, hidden: 8,
+                                             madeHidden: 8, mixtures: 2, random: &random)
+            let result = model.evaluate(chunks, samples: 4, batchSize: 2, using: &random)
+            let elbo = result.reconstruction + result.priorMinusPosterior
+            #expect(result.characters == 24 && result.samples == 4)
+            #expect(result.importanceSampled.isFinite && result.importanceSampled >= elbo - 1e-9, "\(kind): IS \(result.importanceSampled), ELBO \(elbo)")
+            #expect(result.reconstruction <= 0, "\(kind): reconstruction \(result.reconstruction)")
+            if kind == .argmax { #expect(result.reconstruction == 0) }
+            #expect(abs(result.bits(elbo) - (result.bits(result.reconstruction) + result.bits(result.priorMinusPosterior))) < 1e-12)
+        }
+    }
+
     @Test func theSequentialLogZAgreesWithWholeChunkRejection() {
         // For a short chunk both estimate Z = P(every z_t in some support); whole-chunk rejection is the direct one.
         var random = RandomSource(seed: 11)
