@@ -6,12 +6,21 @@ BIN := .build/release
 BOOK := $(BIN)/book
 PROFILE ?= quick
 JOBS ?= 2
-# The Debian packages the build needs (SwiftPM system libraries: cmark, OpenBLAS).
-PACKAGES := libcmark-dev libopenblas-dev pkg-config
+# The Debian packages the build needs (SwiftPM system libraries: cmark, OpenBLAS; RDKit and the Boost headers its
+# own headers include, for the CRDKit target).
+PACKAGES := libcmark-dev libopenblas-dev pkg-config librdkit-dev libboost-dev
 
-.PHONY: all deps build run test unit-test chapters cluster-test bless render clean
+.PHONY: all deps build run test unit-test chapters cluster-test bless render clean data
 
 all: run
+
+# Data sets live in a cache outside the tree (scripts/data/*.sh say where); `make data` fetches what is missing.
+# The molecules of chapter 09: 5,000 ZINC250k SMILES from poli-core, checked against scripts/data/zinc.sha256.
+.PHONY: data-zinc
+data: data-zinc
+data-zinc:
+	scripts/data/zinc.sh
+unit-test chapters: data
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
