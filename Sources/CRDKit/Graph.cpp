@@ -62,30 +62,39 @@ CRDKitMolecule *crdkit_molecule_build(int atomCount, const int *atomicNumbers, c
 }
 
 int crdkit_molecule_fragment_count(const CRDKitMolecule *molecule) {
-    std::vector<int> mapping;
-    return static_cast<int>(RDKit::MolOps::getMolFrags(molecule->molecule, mapping));
+    crdkit::silenceLogs();
+    try {
+        std::vector<int> mapping;
+        return static_cast<int>(RDKit::MolOps::getMolFrags(molecule->molecule, mapping));
+    } catch (const std::exception &) {
+        return -1;
+    }
 }
 
 CRDKitMolecule *crdkit_molecule_largest_fragment(const CRDKitMolecule *molecule) {
     crdkit::silenceLogs();
-    std::vector<std::vector<int>> fragments;
-    RDKit::MolOps::getMolFrags(molecule->molecule, fragments);
-    if (fragments.size() <= 1) return new CRDKitMolecule{molecule->molecule};
-    size_t largest = 0;
-    for (size_t index = 1; index < fragments.size(); ++index) {
-        if (fragments[index].size() > fragments[largest].size()) largest = index;
+    try {
+        std::vector<std::vector<int>> fragments;
+        RDKit::MolOps::getMolFrags(molecule->molecule, fragments);
+        if (fragments.size() <= 1) return new CRDKitMolecule{molecule->molecule};
+        size_t largest = 0;
+        for (size_t index = 1; index < fragments.size(); ++index) {
+            if (fragments[index].size() > fragments[largest].size()) largest = index;
+        }
+        // Remove every atom outside the largest fragment, from the highest index down so the others keep theirs.
+        std::vector<bool> keep(molecule->molecule.getNumAtoms(), false);
+        for (int atom : fragments[largest]) keep[static_cast<size_t>(atom)] = true;
+        std::unique_ptr<CRDKitMolecule> result(new CRDKitMolecule{molecule->molecule});
+        result->molecule.beginBatchEdit();
+        for (size_t atom = keep.size(); atom-- > 0;) {
+            if (!keep[atom]) result->molecule.removeAtom(static_cast<unsigned int>(atom));
+        }
+        result->molecule.commitBatchEdit();
+        result->molecule.updatePropertyCache(false);
+        return result.release();
+    } catch (const std::exception &) {
+        return nullptr;
     }
-    // Remove every atom outside the largest fragment, from the highest index down so the others keep theirs.
-    std::vector<bool> keep(molecule->molecule.getNumAtoms(), false);
-    for (int atom : fragments[largest]) keep[static_cast<size_t>(atom)] = true;
-    std::unique_ptr<CRDKitMolecule> result(new CRDKitMolecule{molecule->molecule});
-    result->molecule.beginBatchEdit();
-    for (size_t atom = keep.size(); atom-- > 0;) {
-        if (!keep[atom]) result->molecule.removeAtom(static_cast<unsigned int>(atom));
-    }
-    result->molecule.commitBatchEdit();
-    result->molecule.updatePropertyCache(false);
-    return result.release();
 }
 
 }  // extern "C"

@@ -52,11 +52,11 @@ int crdkit_molecule_bond_count(const CRDKitMolecule *molecule);
 /// Bond `index`: its two atoms and its order (CRDKIT_BOND_*).
 void crdkit_molecule_bond(const CRDKitMolecule *molecule, int index, int *begin, int *end, int *order);
 
-/// The number of connected pieces (RDKit's fragments).
+/// The number of connected pieces (RDKit's fragments); −1 if RDKit fails.
 int crdkit_molecule_fragment_count(const CRDKitMolecule *molecule);
 
 /// A copy of the fragment with the most atoms (the first such fragment on a tie: the one holding the lowest atom
-/// index), not sanitised, so that it can be judged on its own.
+/// index), not sanitised, so that it can be judged on its own. NULL if RDKit fails.
 CRDKitMolecule *crdkit_molecule_largest_fragment(const CRDKitMolecule *molecule);
 
 /// A molecule from a graph: atoms (atomic number, formal charge; hydrogens left implicit, for sanitisation to

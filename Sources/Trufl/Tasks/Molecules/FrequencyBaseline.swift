@@ -26,7 +26,7 @@ public struct FrequencyBaseline: Sendable {
             let atoms = (0 ..< n).map { _ in atomTypes[FrequencyBaseline.draw(atomTypeCounts, &random)] }
             var bonds: [MoleculeGraph.Bond] = []
             for i in 0 ..< n {
-                for j in (i + 1) ..< max(n, i + 1) {
+                for j in (i + 1) ..< n {
                     let type = BondType(rawValue: FrequencyBaseline.draw(statistics.bondTypeCounts, &random))!
                     if type != .none { bonds.append(MoleculeGraph.Bond(i, j, type)) }
                 }

@@ -66,12 +66,16 @@ public final class Molecule {
     }
 
     /// The number of connected pieces.
-    public var fragmentCount: Int { Int(crdkit_molecule_fragment_count(handle)) }
+    public var fragmentCount: Int {
+        let count = Int(crdkit_molecule_fragment_count(handle))
+        guard count >= 0 else { fatalError("Molecule.fragmentCount: RDKit could not split the molecule") }
+        return count
+    }
 
     /// A copy of the fragment with the most atoms (the first on a tie), not sanitised.
     public func largestFragment() -> Molecule {
         guard let copy = crdkit_molecule_largest_fragment(handle) else {
-            fatalError("Molecule.largestFragment: RDKit returned no molecule")
+            fatalError("Molecule.largestFragment: RDKit could not split the molecule")
         }
         return Molecule(handle: copy)
     }
