@@ -35,7 +35,8 @@ private let ethanolAndMethane = MoleculeGraph(atoms: [carbon, carbon, oxygen, ca
 }
 
 @Test func noValidSampleLeavesUniquenessAndNoveltyUndefined() {
-    let metrics = MoleculeMetrics(samples: [pentavalent, MoleculeGraph(atoms: [], bonds: [])], trainingCanonicalSMILES: [])
+    let metrics = MoleculeMetrics(samples: [pentavalent, MoleculeGraph(atoms: [], bonds: [])],
+                                  trainingCanonicalSMILES: [])
     #expect(metrics.validCount == 0)
     #expect(metrics.uniqueness.isNaN && metrics.novelty.isNaN)
 }

@@ -15,15 +15,19 @@ import Testing
 
 @Test func sha256AcrossBlockBoundaries() {
     // Lengths around the 55/56/64-byte padding edges, against sums computed by coreutils' sha256sum.
-    #expect(SHA256.hex([UInt8](repeating: 0, count: 55)) == "02779466cdec163811d078815c633f21901413081449002f24aa3e80f0b88ef7")
-    #expect(SHA256.hex([UInt8](repeating: 0, count: 56)) == "d4817aa5497628e7c77e6b606107042bbba3130888c5f47a375e6179be789fbb")
-    #expect(SHA256.hex([UInt8](repeating: 0, count: 64)) == "f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b")
+    #expect(SHA256.hex([UInt8](repeating: 0, count: 55))
+        == "02779466cdec163811d078815c633f21901413081449002f24aa3e80f0b88ef7")
+    #expect(SHA256.hex([UInt8](repeating: 0, count: 56))
+        == "d4817aa5497628e7c77e6b606107042bbba3130888c5f47a375e6179be789fbb")
+    #expect(SHA256.hex([UInt8](repeating: 0, count: 64))
+        == "f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b")
 }
 
 @Test func theEnginesMoleculeChecksumIsTheCommittedOne() throws {
     // scripts/data/zinc.sha256 (what `make data` checks) and ZINCSample.sha256 (what the engine checks) are one fact.
     let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    let committed = try String(contentsOf: repository.appendingPathComponent("scripts/data/zinc.sha256"), encoding: .utf8)
+    let committed = try String(contentsOf: repository.appendingPathComponent("scripts/data/zinc.sha256"),
+                               encoding: .utf8)
     #expect(committed == "\(ZINCSample.sha256)  \(ZINCSample.fileName)\n")
 }

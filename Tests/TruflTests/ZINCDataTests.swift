@@ -63,7 +63,8 @@ private let zinc: MoleculeDataset = {
 }
 
 @Test func aMissingDataFileNamesTheCommandThatFetchesIt() throws {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UInt64.random(in: 0 ... .max)).smi").path
+    let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("no-such-\(UInt64.random(in: 0 ... .max)).smi").path
     do {
         _ = try ZINCSample.smiles(at: path)
         Issue.record("a missing file was read")
@@ -76,7 +77,8 @@ private let zinc: MoleculeDataset = {
 @Test func aDamagedDataFileNamesTheCommandThatFetchesIt() throws {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: ZINCSample.path)))
     bytes[1000] ^= 1
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("damaged-\(UInt64.random(in: 0 ... .max)).smi")
+    let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("damaged-\(UInt64.random(in: 0 ... .max)).smi")
     try Data(bytes).write(to: path)
     defer { try? FileManager.default.removeItem(at: path) }
     do {
