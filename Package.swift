@@ -35,12 +35,20 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Hand-vectorised kernels in C (AVX-512, chosen at run time), e.g. the fused LSTM's steps.
         .target(name: "CTruflKernels"),
+        // RDKit (Debian's librdkit-dev, C++17, Boost headers) behind a C interface: the chemistry of the molecule task
+        // (SMILES, sanitisation, canonical SMILES, fragments, drawing). Its headers live outside the package, hence
+        // the unsafe include flag (allowed in a root package; a system folder, so their warnings stay theirs).
+        .target(
+            name: "CRDKit",
+            cxxSettings: [.unsafeFlags(["-isystem", "/usr/include/rdkit"])],
+            linkerSettings: ["RDKitMolDraw2D", "RDKitDepictor", "RDKitSmilesParse", "RDKitGraphMol",
+                             "RDKitRDGeneral"].map { .linkedLibrary($0) }),
         // The benchmark's probes of the core it runs on (clock under load, FMA throughput per vector width).
         .target(name: "CMachineProbe"),
         // The engine: tensors, autodiff, distributions, dequantisers, flows, priors, sampling, tasks.
         .target(
             name: "Trufl",
-            dependencies: ["COpenBLAS", "CTruflKernels", .product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["COpenBLAS", "CTruflKernels", "CRDKit", .product(name: "Numerics", package: "swift-numerics")],
             swiftSettings: engineSettings),
         // SVG and ASCII figures.
         .target(name: "Plotting"),
@@ -72,5 +80,6 @@ let package = Package(
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "BookRunnerTests", dependencies: ["BookRunner"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v5],
+    cxxLanguageStandard: .cxx17
 )
