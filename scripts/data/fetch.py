@@ -16,7 +16,7 @@ checksums in scripts/data/SHA256SUMS, and every file written is checked against 
 temporary name and renamed, so an interrupted run leaves nothing half-written. The PTB text's licence is LDC's: it is
 never committed to the repository.
 
-The cache is $TRUFL_DATA_DIR, or ~/.cache/trufl-book/data.
+The cache is $TRUFL_DATA_DIR, else ${XDG_CACHE_HOME:-~/.cache}/trufl-book/data (the engine's DataCache, the same rule).
 """
 import ast
 import bz2
@@ -45,7 +45,8 @@ WIKI_MEMBER = "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p00000001
 
 
 def data_dir():
-    return os.environ.get("TRUFL_DATA_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "trufl-book", "data")
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.environ.get("TRUFL_DATA_DIR") or os.path.join(cache, "trufl-book", "data")
 
 
 def read_checksums():

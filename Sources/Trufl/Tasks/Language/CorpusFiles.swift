@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where the language-modelling corpora live and how they are checked: `make data` (scripts/data/fetch.py) writes
-/// them into a cache outside the repository, `$TRUFL_DATA_DIR` or `~/.cache/trufl-book/data`, with a copy of the
+/// them into the data cache outside the repository (``DataCache``), with a copy of the
 /// committed checksums (scripts/data/SHA256SUMS) beside them, `language-corpora.sha256` (named for these corpora:
 /// other data in the cache keeps lists of its own); every file read here is checked against that list, so
 /// a missing, truncated or edited file stops the run with the command that fetches it, never with a wrong number.
@@ -13,13 +13,7 @@ public enum CorpusFiles {
     public static let fetchCommand = "make data (or: python3 scripts/data/fetch.py)"
 
     /// The cache folder.
-    public static var directory: URL {
-        if let given = ProcessInfo.processInfo.environment["TRUFL_DATA_DIR"], !given.isEmpty {
-            return URL(fileURLWithPath: given, isDirectory: true)
-        }
-        return FileManager.default.homeDirectoryForCurrentUser
-            .appendingPathComponent(".cache/trufl-book/data", isDirectory: true)
-    }
+    public static var directory: URL { DataCache.directory() }
 
     /// The bytes of `name` (a path relative to the cache, as in the manifest), after checking its sha256.
     public static func read(_ name: String, in directory: URL = directory) throws -> [UInt8] {
@@ -36,7 +30,7 @@ public enum CorpusFiles {
             throw CorpusError("\(file.path) is missing; run \(fetchCommand)")
         }
         let bytes = [UInt8](data)
-        let digest = SHA256.hexDigest(bytes)
+        let digest = SHA256.hex(bytes)
         guard digest == expected else {
             throw CorpusError("\(file.path) is corrupt (sha256 \(digest), expected \(expected)); delete it and run \(fetchCommand)")
         }

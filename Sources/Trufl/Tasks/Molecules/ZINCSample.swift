@@ -11,14 +11,8 @@ public enum ZINCSample {
     public static let fetchCommand = "make data"
     public static let fetchScript = "scripts/data/zinc.sh"
 
-    /// Where the data sets live: $TRUFL_BOOK_DATA, else ${XDG_CACHE_HOME:-~/.cache}/trufl-book/data (as in the script).
-    public static var dataDirectory: String {
-        let environment = ProcessInfo.processInfo.environment
-        if let explicit = environment["TRUFL_BOOK_DATA"], !explicit.isEmpty { return explicit }
-        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.cache"
-        return cache + "/trufl-book/data"
-    }
+    /// Where the data sets live (``DataCache``).
+    public static var dataDirectory: String { DataCache.directory().path }
 
     public static var path: String { dataDirectory + "/" + fileName }
 

@@ -1,5 +1,6 @@
 /// SHA-256 (FIPS 180-4), to check a fetched data file against the checksum committed beside the script that
-/// fetches it (scripts/data/*.sha256, written by `sha256sum`). Written from the standard; checked in the unit tests
+/// fetches it (scripts/data/SHA256SUMS, zinc.sha256: what `sha256sum` writes), for every data set `make data` fetches
+/// (Foundation on Linux has no digest of its own). Written from the standard; checked in the unit tests
 /// against its published examples and against `sha256sum`'s answer for the molecule file.
 public enum SHA256 {
     /// The digest of `bytes`, as 64 lowercase hexadecimal digits (what `sha256sum` prints).
