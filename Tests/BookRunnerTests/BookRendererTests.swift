@@ -123,6 +123,13 @@ import Testing
         #expect(html.contains("<td><code>x|y</code></td><td style=\"text-align:right\">1.5</td>"))
     }
 
+    /// A table cell's link is rewritten like any other (the scorecard's rows link chapters).
+    @Test func linksInTableCellsLeadToPages() {
+        let table = PipeTable.parse(["| row | chapter |", "|---|---|", "| Table 5 | [05](05-toy.md#summary) |"])!
+        let links = LinkTargets(chapterNames: ["05-toy"], pageFolder: "", sourceChapter: "00-x")
+        #expect(PipeTable.html(table, rewritingLinks: links.rewrite).contains("<a href=\"chapters/05-toy.html#summary\">05</a>"))
+    }
+
     @Test func aParagraphOfImagesBecomesFigures() throws {
         let html = try render().body
         #expect(html.contains("<div class=\"figures\">\n<figure><a href=\"../figures/05-a.svg\"><img src=\"../figures/05-a.svg\" "

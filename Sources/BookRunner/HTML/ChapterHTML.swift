@@ -81,7 +81,7 @@ struct ChapterHTML {
         for node in paragraphs {
             let first = Int(cmark_node_get_start_line(node)), last = Int(cmark_node_get_end_line(node))
             if first >= 1, last <= chapter.lines.count, let table = PipeTable.parse(Array(chapter.lines[(first - 1)..<last])) {
-                CmarkTree.replace(node, withHTML: PipeTable.html(table))
+                CmarkTree.replace(node, withHTML: PipeTable.html(table, rewritingLinks: links.rewrite))
             } else if let images = imagesOnly(node) {
                 CmarkTree.replace(node, withHTML: figures(images))
             } else if summary.isEmpty, topLevel.contains(node), !isEmphasisOnly(node) {

@@ -73,10 +73,22 @@ final class CmarkTree {
     }
 
     /// Markdown (one table cell, say) rendered as inline HTML, without the paragraph cmark wraps it in.
-    static func inlineHTML(_ markdown: String) -> String {
-        guard let pointer = markdown.withCString({ cmark_markdown_to_html($0, strlen($0), options) }) else { return "" }
-        defer { free(pointer) }
-        var html = String(cString: pointer).trimmingCharacters(in: .whitespacesAndNewlines)
+    static func inlineHTML(_ markdown: String, rewritingLinks rewrite: (String) -> String = { $0 }) -> String {
+        guard let root = markdown.withCString({ cmark_parse_document($0, strlen($0), options) }) else { return "" }
+        defer { cmark_node_free(root) }
+        // Links and images point where the page's other links do (``LinkTargets``).
+        if let iterator = cmark_iter_new(root) {
+            defer { cmark_iter_free(iterator) }
+            while true {
+                let event = cmark_iter_next(iterator)
+                if event == CMARK_EVENT_DONE { break }
+                if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator),
+                   [CMARK_NODE_LINK, CMARK_NODE_IMAGE].contains(type(node)) {
+                    cmark_node_set_url(node, rewrite(url(node)))
+                }
+            }
+        }
+        var html = Self.html(root).trimmingCharacters(in: .whitespacesAndNewlines)
         if html.hasPrefix("<p>"), html.hasSuffix("</p>") { html = String(html.dropFirst(3).dropLast(4)) }
         return html
     }

@@ -66,8 +66,9 @@ enum PipeTable {
         return cells.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
-    /// The table as HTML, each cell's Markdown rendered inline, in a wrapper that scrolls on a narrow screen.
-    static func html(_ table: Table) -> String {
+    /// The table as HTML, each cell's Markdown rendered inline (its links through `rewrite`, as the page's other
+    /// links), in a wrapper that scrolls on a narrow screen.
+    static func html(_ table: Table, rewritingLinks rewrite: (String) -> String = { $0 }) -> String {
         func attribute(_ alignment: Alignment) -> String {
             switch alignment {
             case .none: return ""
@@ -78,13 +79,13 @@ enum PipeTable {
         }
         var html = "<div class=\"table-wrap\"><table>\n<thead><tr>"
         for (cell, alignment) in zip(table.header, table.alignments) {
-            html += "<th\(attribute(alignment))>\(CmarkTree.inlineHTML(cell))</th>"
+            html += "<th\(attribute(alignment))>\(CmarkTree.inlineHTML(cell, rewritingLinks: rewrite))</th>"
         }
         html += "</tr></thead>\n<tbody>\n"
         for row in table.rows {
             html += "<tr>"
             for (cell, alignment) in zip(row, table.alignments) {
-                html += "<td\(attribute(alignment))>\(CmarkTree.inlineHTML(cell))</td>"
+                html += "<td\(attribute(alignment))>\(CmarkTree.inlineHTML(cell, rewritingLinks: rewrite))</td>"
             }
             html += "</tr>\n"
         }
