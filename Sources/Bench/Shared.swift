@@ -87,3 +87,28 @@ func colouringStepBatchJSON() -> [String: Any] {
          "colours": example.colouring]
     }]
 }
+
+/// One timed training step of a bench row. The parameters are reset to `initial` in fresh buffers (so that Adam's
+/// in-place update does not copy them inside the timing) and their gradients zeroed; then `loss` builds the loss on
+/// a new tape (forward), backward, and Adam's step. With `guarded`, the step is skipped on a non-finite loss or
+/// gradient, as the toy's and the character model's training loops do; otherwise it is taken, as chapter 06's is.
+/// Returns the loss, the gradient norm Adam clipped (nil when guarded) and the phases' times in seconds.
+func timedTrainingStep(_ adam: Adam, from initial: [Tensor], guarded: Bool,
+                       loss makeLoss: (Tape) -> Var) -> (loss: Double, gradientNorm: Float?, times: [String: Double]) {
+    let params = adam.parameters
+    for (p, value) in zip(params, initial) { p.value = Tensor(shape: value.shape, scalars: value.scalars.map { $0 }) }
+    params.zeroGradients()
+    let t0 = now()
+    let loss = makeLoss(Tape())
+    let t1 = now()
+    loss.backward()
+    let t2 = now()
+    var gradientNorm: Float? = nil
+    if !guarded {
+        gradientNorm = adam.step()
+    } else if loss.scalar.isFinite && params.gradientNorm.isFinite {
+        adam.step()
+    }
+    let t3 = now()
+    return (Double(loss.scalar), gradientNorm, ["forward": t1 - t0, "backward": t2 - t1, "step": t3 - t0])
+}

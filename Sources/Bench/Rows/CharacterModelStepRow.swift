@@ -65,22 +65,12 @@ final class CharacterModelStepRow: BenchRow {
     }
 
     func iterate() -> [String: Double] {
-        let params = parameters
-        for (p, value) in zip(params, initial) {
-            p.value = Tensor(shape: value.shape, scalars: value.scalars.map { $0 })
+        let step = timedTrainingStep(adam, from: initial, guarded: true) { tape in
+            evidenceLowerBound(x, dequantiser: dequantiser, prior: prior, marginal: marginal, noise: noise, on: tape,
+                               indicator: .soft(temperature: S.temperature)).loss(reconstructionWeight: S.beta)
+                * (1 / Float(S.length))
         }
-        params.zeroGradients()
-        let t0 = now()
-        let tape = Tape()
-        let terms = evidenceLowerBound(x, dequantiser: dequantiser, prior: prior, marginal: marginal, noise: noise,
-                                       on: tape, indicator: .soft(temperature: S.temperature))
-        let loss = terms.loss(reconstructionWeight: S.beta) * (1 / Float(S.length))
-        let t1 = now()
-        loss.backward()
-        let t2 = now()
-        if loss.scalar.isFinite && params.gradientNorm.isFinite { adam.step() }
-        let t3 = now()
-        check = Double(loss.scalar)
-        return ["forward": t1 - t0, "backward": t2 - t1, "step": t3 - t0]
+        check = step.loss
+        return step.times
     }
 }

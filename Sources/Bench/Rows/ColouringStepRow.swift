@@ -85,23 +85,12 @@ final class ColouringStepRow: BenchRow {
     }
 
     func iterate() -> [String: Double] {
-        let params = adam.parameters
-        for (p, value) in zip(params, initial) {
-            // A fresh buffer, so that Adam's in-place update does not copy it inside the timing.
-            p.value = Tensor(shape: value.shape, scalars: value.scalars.map { $0 })
-        }
-        params.zeroGradients()
-        let t0 = now()
-        let tape = Tape()
-        let terms = model.elbo(batch, graph: graph, on: tape, indicator: .soft(temperature: S.temperature), noise: noise)
-        let loss = terms.loss(reconstructionWeight: S.beta, nodes: batch.nodeCount)
-        let t1 = now()
-        loss.backward()
-        let t2 = now()
         // The chapter's training loop steps without a finiteness guard.
-        gradientNorm = adam.step()
-        let t3 = now()
-        check = Double(loss.scalar)
-        return ["forward": t1 - t0, "backward": t2 - t1, "step": t3 - t0]
+        let step = timedTrainingStep(adam, from: initial, guarded: false) { tape in
+            model.elbo(batch, graph: graph, on: tape, indicator: .soft(temperature: S.temperature), noise: noise)
+                .loss(reconstructionWeight: S.beta, nodes: batch.nodeCount)
+        }
+        (check, gradientNorm) = (step.loss, step.gradientNorm!)
+        return step.times
     }
 }

@@ -54,24 +54,12 @@ final class ToyStepRow: BenchRow {
     }
 
     func iterate() -> [String: Double] {
-        let params = parameters
-        for (p, value) in zip(params, initial) {
-            // A fresh buffer, so that Adam's in-place update does not copy it inside the timing.
-            p.value = Tensor(shape: value.shape, scalars: value.scalars.map { $0 })
-        }
-        params.zeroGradients()
-        let t0 = now()
-        let tape = Tape()
-        let terms = evidenceLowerBound(x, dequantiser: dequantiser, prior: prior, marginal: marginal, noise: noise,
-                                       on: tape, indicator: .soft(temperature: S.temperature))
-        let loss = terms.loss(reconstructionWeight: S.beta)
-        let t1 = now()
-        loss.backward()
-        let t2 = now()
         // ToyModel.train's guard: a non-finite loss or gradient skips the update.
-        if loss.scalar.isFinite && params.gradientNorm.isFinite { adam.step() }
-        let t3 = now()
-        check = Double(loss.scalar)
-        return ["forward": t1 - t0, "backward": t2 - t1, "step": t3 - t0]
+        let step = timedTrainingStep(adam, from: initial, guarded: true) { tape in
+            evidenceLowerBound(x, dequantiser: dequantiser, prior: prior, marginal: marginal, noise: noise, on: tape,
+                               indicator: .soft(temperature: S.temperature)).loss(reconstructionWeight: S.beta)
+        }
+        check = step.loss
+        return step.times
     }
 }
