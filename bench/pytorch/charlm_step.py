@@ -1,12 +1,11 @@
 """Row 7: one training step of chapter 07's TRUFL character model (full profile's shapes)."""
-import math
 import warnings
 
 warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from common import now, hash_uniform, inverse_square_root, made_masks  # noqa: E402
+from common import now, hash_uniform, inverse_square_root, made_masks, mixture_of_logistics_log_density, guarded_step  # noqa: E402
 from trufl import inverse_temperature, log_width, log_soft_support, log_posterior  # noqa: E402
 
 # --- shared with Sources/Bench/Rows/CharacterModelStepRow.swift (CharacterModelShapes) ---------------------
@@ -89,18 +88,11 @@ class CharacterModelStep:
         hidden = (flat @ (self.w0 * self.masks[0]) + self.b0 + context @ self.wc).relu()
         out = (hidden @ (self.w1 * self.masks[1]) + self.b1).reshape(T * B, D, 3 * M)
         logits, means, log_scales = out[..., :M], out[..., M:2 * M], out[..., 2 * M:].clamp(-7, 5)
-        y = (flat[..., None] - means) * (-log_scales).exp()
-        components = F.logsigmoid(y) + F.logsigmoid(-y) - log_scales
-        log_prior = torch.logsumexp(F.log_softmax(logits, dim=-1) + components, dim=-1).reshape(T, B, D).sum((0, 2))
+        log_prior = mixture_of_logistics_log_density(flat, logits, means, log_scales).reshape(T, B, D).sum((0, 2))
         elbo = reconstruction * c["beta"] + (log_prior - log_q_own.reshape(B, T).sum(1))
         loss = -elbo.mean() * (1 / T)
         t1 = now()
-        loss.backward()
-        t2 = now()
-        norm = torch.nn.utils.clip_grad_norm_(self.params, c["max_gradient_norm"])
-        value = float(loss.detach())
-        if math.isfinite(value) and math.isfinite(float(norm)):
-            self.optimiser.step()
+        value, t2 = guarded_step(loss, self.params, self.optimiser, c["max_gradient_norm"])
         t3 = now()
         self.check = value
         return {"forward": t1 - t0, "backward": t2 - t1, "step": t3 - t0}

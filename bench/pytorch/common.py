@@ -1,5 +1,5 @@
 """What every PyTorch row shares with the engine's side: the shapes (Sources/Bench/Shared.swift), the hash
-initialisation, the clock, and the MADE masks."""
+initialisation, the clock, the MADE masks, the mixture-of-logistics prior and a guarded training step."""
 import math
 import os
 import time
@@ -7,6 +7,7 @@ import warnings
 
 warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
 import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 # The clock every row reads: wall time, or the process's CPU time (user + system, all threads), the same
 # clock as the engine's CLOCK_PROCESS_CPUTIME_ID. rows.py sets it from --clock.
@@ -76,3 +77,24 @@ def made_masks(dimension, hidden, per_dimension, context):
         last = l == len(sizes) - 2
         masks.append(((dout > din) if last else (dout >= din)).to(torch.float32))
     return masks
+
+
+def mixture_of_logistics_log_density(z, logits, means, log_scales):
+    """log of a mixture of logistics at z (one value per position, the components in the last axis of the
+    parameters): log Σ_m softmax(logits)_m · f((z − μ_m) / s_m) / s_m, as the engine's MixtureOfLogistics computes."""
+    y = (z[..., None] - means) * (-log_scales).exp()
+    components = F.logsigmoid(y) + F.logsigmoid(-y) - log_scales
+    return torch.logsumexp(F.log_softmax(logits, dim=-1) + components, dim=-1)
+
+
+def guarded_step(loss, params, optimiser, max_gradient_norm):
+    """Backward, the gradient clipped to `max_gradient_norm`, and the optimiser's step unless the loss or the
+    gradient is not finite (the toy's and the character model's training loops); returns (loss, t_backward_end)."""
+    loss.backward()
+    t2 = now()
+    norm = torch.nn.utils.clip_grad_norm_(params, max_gradient_norm)
+    value = float(loss.detach())
+    if math.isfinite(value) and math.isfinite(float(norm)):
+        optimiser.step()
+    return value, t2
+

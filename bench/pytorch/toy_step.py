@@ -6,7 +6,7 @@ warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from common import now, hash_uniform, inverse_square_root, made_masks, TOY_STEP  # noqa: E402
+from common import now, hash_uniform, inverse_square_root, made_masks, mixture_of_logistics_log_density, guarded_step, TOY_STEP  # noqa: E402
 from trufl import inverse_temperature, log_width, log_soft_support, log_posterior  # noqa: E402
 
 
@@ -73,17 +73,10 @@ class ToyStep:
                 h = h.relu()
         out = h.reshape(B, zz.shape[1], 3 * M)
         logits, means, log_scales = out[..., :M], out[..., M:2 * M], out[..., 2 * M:].clamp(-7, 5)
-        y = (zz[..., None] - means) * (-log_scales).exp()
-        components = F.logsigmoid(y) + F.logsigmoid(-y) - log_scales
-        log_prior = torch.logsumexp(F.log_softmax(logits, dim=-1) + components, dim=-1).sum(1)
+        log_prior = mixture_of_logistics_log_density(zz, logits, means, log_scales).sum(1)
         loss = -(reconstruction * c["beta"] + (log_prior - log_q_own.reshape(B, T).sum(1))).mean()
         t1 = now()
-        loss.backward()
-        t2 = now()
-        norm = torch.nn.utils.clip_grad_norm_(self.params, c["max_gradient_norm"])
-        value = float(loss.detach())
-        if math.isfinite(value) and math.isfinite(float(norm)):
-            self.optimiser.step()
+        value, t2 = guarded_step(loss, self.params, self.optimiser, c["max_gradient_norm"])
         t3 = now()
         self.check = value
         return {"forward": t1 - t0, "backward": t2 - t1, "step": t3 - t0}
