@@ -60,7 +60,8 @@ public struct PlateauSchedule: Sendable, Codable, Equatable {
 }
 
 /// One evaluation of the learning curve: the validation bits per node and the validity of one sampled colouring
-/// per validation graph (decoded ignoring the truncation, one prior draw each) at `step`, at learning rate `rate`.
+/// per validation graph (one prior draw each, no rejection; TRUFL decoded as ``ColouringDecoding/fallbackOutsideSupports``)
+/// at `step`, at learning rate `rate`.
 public struct ValidationPoint: Sendable, Codable, Equatable {
     public var step: Int
     public var bitsPerNode: Double
@@ -141,7 +142,10 @@ extension GraphColouringModel {
         let examples = Array(validation.prefix(state.schedule.validationGraphs))
         var noise = random.split("bits"), draws = random.split("colourings")
         let bits = bitsPerNode(examples, samples: 1, using: &noise).elbo
-        let sampled = sampleColourings(examples.map(\.graph), decoding: .ignoringTruncation, using: &draws)
+        // TRUFL's nodes outside every support get Eq. 2 without the indicators; its support-blind reading (a)
+        // miscolours nodes inside a support (chapter 06) and would make the curve say nothing.
+        let decoding: ColouringDecoding = kind == .trufl ? .fallbackOutsideSupports : .ignoringTruncation
+        let sampled = sampleColourings(examples.map(\.graph), decoding: decoding, using: &draws)
         return ValidationPoint(step: step, bitsPerNode: bits,
                                validity: colouringValidity(examples.map(\.graph), sampled.colourings), rate: state.rate)
     }
