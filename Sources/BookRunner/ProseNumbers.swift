@@ -230,6 +230,7 @@ extension BookCommands {
     /// and a closing count. Returns true when there is none.
     public func checkProseNumbers(_ paths: [String]) throws -> Bool {
         var total = 0, chapters = 0
+        var printedByChapter: [String: [Double]] = [:]
         for path in paths {
             let file = toolchain.root.appendingPathComponent(path).path
             guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
@@ -238,9 +239,12 @@ extension BookCommands {
             let folder = (path as NSString).deletingLastPathComponent
             let findings = try ProseNumbers.unprinted(in: text, path: path) { name in
                 let linkedPath = (folder as NSString).appendingPathComponent(name)
+                if let known = printedByChapter[linkedPath] { return known }  // read each linked chapter once
                 guard let data = FileManager.default.contents(atPath: toolchain.root.appendingPathComponent(linkedPath).path),
                       let linkedText = String(data: data, encoding: .utf8) else { return nil }
-                return try ProseNumbers.printed(in: linkedText, path: linkedPath)
+                let numbers = try ProseNumbers.printed(in: linkedText, path: linkedPath)
+                printedByChapter[linkedPath] = numbers
+                return numbers
             }
             for finding in findings {
                 Console.print("\(path):\(finding.line): \(finding.number) is in the prose, but no output block printed it: \(finding.text)")

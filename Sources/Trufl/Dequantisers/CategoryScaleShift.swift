@@ -18,6 +18,12 @@ public final class CategoryScaleShift {
 
     public var parameters: [Parameter] { [shift, logScale] }
 
+    /// Shifts drawn from N(0, scale²): a start that is not symmetric in the categories (a symmetric one gives every
+    /// category the same gradient). The toy's and the character models' CatNF and Argmax flows start so.
+    public func drawShifts(scale: Float = 0.5, using random: inout RandomSource) {
+        shift.value = Tensor.normal(shift.value.shape, scale: scale, using: &random)
+    }
+
     /// z = g(z', x) for N rows `[N, D]` with categories `x`; returns z and log|det ∂z/∂z'| `[N]`.
     public func forward(_ zPrime: Var, categories x: [Int]) -> (z: Var, logDeterminant: Var) {
         let tape = zPrime.tape

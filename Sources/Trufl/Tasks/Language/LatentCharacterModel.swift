@@ -35,11 +35,11 @@ public final class LatentCharacterModel {
         case .catnf:
             // Asymmetric in the categories from the start (a symmetric start gives every category the same gradient).
             let q = CatNFDequantiser(categories: categories, dimensions: dimensions)
-            q.flow!.shift.value = Tensor.normal([categories, dimensions], scale: 0.5, using: &random)
+            q.flow!.drawShifts(using: &random)
             dequantiser = q
         case .argmax:
             let q = ArgmaxDequantiser(categories: categories, encoding: .binary)
-            q.flow!.shift.value = Tensor.normal([categories, q.dimensions], scale: 0.5, using: &random)
+            q.flow!.drawShifts(using: &random)
             dequantiser = q
         case .trufl:
             // Windows at random centres (m̃ ~ N(0, 1), chapter 05's random start), narrow enough (s̃ = −1:

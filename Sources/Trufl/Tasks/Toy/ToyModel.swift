@@ -89,12 +89,12 @@ public final class ToyModel {
         switch training.method {
         case .catNF:
             let q = CatNFDequantiser(categories: k, dimensions: d)
-            q.flow!.shift.value = Tensor.normal([k, d], scale: 0.5, using: &initial)
+            q.flow!.drawShifts(using: &initial)
             dequantiser = q
         case .argmax:
             let q = ArgmaxDequantiser(categories: k, encoding: .binary)
             guard q.dimensions == d else { fatalError("ToyModel: binary Argmax with K = \(k) needs D = \(q.dimensions)") }
-            q.flow!.shift.value = Tensor.normal([k, d], scale: 0.5, using: &initial)
+            q.flow!.drawShifts(using: &initial)
             dequantiser = q
         case .trufl:
             let q = TRUFLDequantiser(categories: k, dimensions: d, flow: training.flow)
