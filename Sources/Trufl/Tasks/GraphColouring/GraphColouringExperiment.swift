@@ -26,17 +26,25 @@ public enum GraphColouringExperiment: Experiment {
         public var sampledColours: Bool
         /// CatNF's base logistic scale (nil: 1; CatNF's code: ``CatNFDequantiser/catNFBaseScale``).
         public var catNFBaseScale: Float?
+        /// CatNF (σ_base = 1) only: after training and evaluating it, train TRUFL started from it
+        /// (``GraphColouringModel/init(truflFrom:size:initialWidth:)``) with these settings, and evaluate that too.
+        public var continueAsTRUFL: GraphColouringTrainingSettings?
 
         public init(size: GraphSize, train: Int, validation: Int, test: Int, dataSeed: UInt64,
                     model: GraphColouringModelSize, training: GraphColouringTrainingSettings,
                     kind: ColouringDequantiserKind, seed: Int, rootSeed: UInt64, streams: [String],
                     rejectionAttempts: Int = 100, importanceSamples: Int = 16, logZDraws: Int? = nil,
-                    sampledColours: Bool = false, catNFBaseScale: Float? = nil) {
+                    sampledColours: Bool = false, catNFBaseScale: Float? = nil,
+                    continueAsTRUFL: GraphColouringTrainingSettings? = nil) {
             (self.size, self.train, self.validation, self.test, self.dataSeed) = (size, train, validation, test, dataSeed)
             (self.model, self.training, self.kind, self.seed) = (model, training, kind, seed)
             (self.rootSeed, self.streams) = (rootSeed, streams)
             (self.rejectionAttempts, self.importanceSamples) = (rejectionAttempts, importanceSamples)
             (self.logZDraws, self.sampledColours, self.catNFBaseScale) = (logZDraws, sampledColours, catNFBaseScale)
+            self.continueAsTRUFL = continueAsTRUFL
+            if continueAsTRUFL != nil, kind != .catnf || (catNFBaseScale ?? 1) != 1 {
+                fatalError("GraphColouringExperiment: only CatNF with base scale 1 can be continued as TRUFL")
+            }
         }
 
         /// The dataset this cell trains and tests on.
@@ -79,25 +87,46 @@ public enum GraphColouringExperiment: Experiment {
         public var validation: [ValidationPoint]?
         public var bestStep: Int?
         public var stepsTrained: Int?
+        /// With `continueAsTRUFL`: TRUFL started from this model, trained and measured the same way (one element).
+        public var continuedAsTRUFL: [Result]?
     }
 
-    public static func label(_ c: Configuration) -> String { "\(c.size.name) \(c.kind.rawValue) seed \(c.seed)" }
+    public static func label(_ c: Configuration) -> String {
+        let scale = c.catNFBaseScale.map { $0 == 1 ? "" : " σ \($0)" } ?? ""
+        return "\(c.size.name) \(c.kind.rawValue)\(scale) seed \(c.seed)"
+    }
 
     public static func run(_ c: Configuration) -> Result {
         let data = c.dataset
-        let testGraphs = data.test.map(\.graph)
         let random = c.streams.reduce(RandomSource(seed: c.rootSeed)) { $0.split($1) }.split(c.seed)
         var initRandom = random.split("init")
         let model = GraphColouringModel(kind: c.kind, size: c.model, catNFBaseScale: c.catNFBaseScale ?? 1, random: &initRandom)
         var trainRandom = random.split("train")
         let log = model.train(on: data.train, probe: data.validation, settings: c.training, label: label(c), using: &trainRandom)
+        var result = measure(model, trained: log, settings: c.training, c, data: data, random: random)
+        if let settings = c.continueAsTRUFL {
+            let continued = random.split("continued as TRUFL")
+            let trufl = GraphColouringModel(truflFrom: model, size: c.model)
+            var continueRandom = continued.split("train")
+            let continuedLog = trufl.train(on: data.train, probe: data.validation, settings: settings,
+                                           label: label(c) + " → trufl", using: &continueRandom)
+            result.continuedAsTRUFL = [measure(trufl, trained: continuedLog, settings: settings, c, data: data, random: continued)]
+        }
+        return result
+    }
+
+    /// Samples colourings of the test graphs from a trained model and measures them (Table 1's columns and the rest).
+    static func measure(_ model: GraphColouringModel, trained log: GraphColouringTrainingLog,
+                        settings: GraphColouringTrainingSettings, _ c: Configuration,
+                        data: GraphColouringDataset, random: RandomSource) -> Result {
+        let testGraphs = data.test.map(\.graph)
         var sampleRandom = random.split("sample")
         let plain = model.sampleColourings(testGraphs, decoding: .ignoringTruncation, using: &sampleRandom)
         var rejected: SampledColourings? = nil
-        if c.kind == .trufl {
+        if model.kind == .trufl {
             rejected = model.sampleColourings(testGraphs, decoding: .rejection(maxAttempts: c.rejectionAttempts), using: &sampleRandom)
         }
-        let fallback = c.kind == .trufl
+        let fallback = model.kind == .trufl
             ? model.sampleColourings(testGraphs, decoding: .fallbackOutsideSupports, using: &sampleRandom) : nil
         var bpdRandom = random.split("bpd")
         let bpd = model.bitsPerNode(data.test, samples: c.importanceSamples, using: &bpdRandom)
@@ -109,7 +138,7 @@ public enum GraphColouringExperiment: Experiment {
                             rejectionRateSteps: log.rejectionRates.map(\.step), rejectionRates: log.rejectionRates.map(\.rate))
         result.reconstruction = bpd.reconstruction
         result.kl = bpd.kl
-        if let draws = c.logZDraws, c.kind == .trufl {
+        if let draws = c.logZDraws, model.kind == .trufl {
             var zRandom = random.split("logZ")
             let z = model.logZPerNode(testGraphs, draws: draws, using: &zRandom)
             result.logZPerNode = z.logZPerNode
@@ -120,13 +149,13 @@ public enum GraphColouringExperiment: Experiment {
             var colourRandom = random.split("sampled colours")
             let drawn = model.sampleColourings(testGraphs, decoding: .ignoringTruncation, choice: .sampled, using: &colourRandom)
             result.validitySampledColours = colouringValidity(testGraphs, drawn.colourings)
-            if c.kind == .trufl {
+            if model.kind == .trufl {
                 let drawnRejected = model.sampleColourings(testGraphs, decoding: .rejection(maxAttempts: c.rejectionAttempts),
                                                            choice: .sampled, using: &colourRandom)
                 result.validityRejectionSampledColours = colouringValidity(testGraphs, drawnRejected.colourings)
             }
         }
-        if c.training.plateau != nil {
+        if settings.plateau != nil {
             (result.validation, result.bestStep, result.stepsTrained) = (log.validation, log.bestStep, log.losses.count)
         }
         return result

@@ -111,3 +111,32 @@ public final class GraphColouringModel {
                               priorMinusPosterior: logPrior - perGraph(draw.logDensity))
     }
 }
+
+extension GraphColouringModel {
+    /// TRUFL started from a trained CatNF with σ_base = 1 (``CatNFDequantiser/baseScale``): the same prior, the same
+    /// colour-conditional scale and shift, and every window centred (m = 1/2) and `initialWidth` wide in CDF units, so
+    /// that TRUFL starts as CatNF with the logistic's outer `1 − initialWidth` of mass cut off, and training then
+    /// shrinks the windows. (σ_base = 1/1.81 has no such start: TRUFL's flow cannot absorb the factor, its scale is
+    /// exp(tanh(a)) ≥ 1/e.)
+    public convenience init(truflFrom catnf: GraphColouringModel, size: GraphColouringModelSize,
+                            initialWidth: Double = 0.99) {
+        guard catnf.kind == .catnf, let source = catnf.dequantiser as? CatNFDequantiser, source.baseScale == 1,
+              let sourceFlow = source.flow else {
+            fatalError("GraphColouringModel(truflFrom:): the source must be CatNF with base scale 1 and its flow")
+        }
+        guard initialWidth > 0, initialWidth < 1 else { fatalError("GraphColouringModel(truflFrom:): width \(initialWidth) must lie in (0, 1)") }
+        var unused = RandomSource(seed: 0)  // every parameter is overwritten below
+        self.init(kind: .trufl, size: size, random: &unused)
+        let q = dequantiser as! TRUFLDequantiser
+        // Eq. 5 with m = 1/2: s = σ(s̃), so s̃ = logit(width).
+        q.mTilde.value = .zeros([3, 2])
+        q.sTilde.value = Tensor(shape: [3, 2], scalars: [Float](repeating: Float(Foundation.log(initialWidth / (1 - initialWidth))), count: 6))
+        q.flow!.shift.value = sourceFlow.shift.value
+        q.flow!.logScale.value = sourceFlow.logScale.value
+        guard prior.parameters.count == catnf.prior.parameters.count else { fatalError("GraphColouringModel(truflFrom:): the priors differ in size") }
+        for (mine, theirs) in zip(prior.parameters, catnf.prior.parameters) {
+            guard mine.value.shape == theirs.value.shape else { fatalError("GraphColouringModel(truflFrom:): prior shapes differ (\(mine.name))") }
+            mine.value = theirs.value
+        }
+    }
+}
