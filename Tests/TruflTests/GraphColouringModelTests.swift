@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Trufl
 
@@ -110,5 +111,46 @@ import Testing
         #expect(abs(one.elbo - one.importanceSampled) < 1e-9)
         let many = model.bitsPerNode(Self.examples + Self.examples, samples: 64, using: &random)
         #expect(many.importanceSampled < many.elbo)
+    }
+}
+
+@Suite struct TRUFLFromCatNFTests {
+    /// TRUFL started from a trained CatNF is that CatNF with its logistic cut to the central `width` of its mass:
+    /// the same prior density, and on every colour's window q(z|k) = CatNF's q(z|k) / width (a truncated density
+    /// renormalised in each of the D = 2 latents: a factor width², −∞ outside.
+    @Test func startsAsTheCatNFItCameFrom() {
+        var random = RandomSource(seed: 11)
+        let catnf = GraphColouringModel(kind: .catnf, size: GraphColouringModelSize(couplings: 2, hidden: 8, graphLayers: 1, mixtures: 2),
+                                        random: &random)
+        let flow = (catnf.dequantiser as! CatNFDequantiser).flow!
+        flow.shift.value = Tensor.normal([3, 2], scale: 1, using: &random)
+        flow.logScale.value = Tensor.normal([3, 2], scale: 0.5, using: &random)
+        let width = 0.9
+        let trufl = GraphColouringModel(truflFrom: catnf, size: GraphColouringModelSize(couplings: 2, hidden: 8, graphLayers: 1, mixtures: 2),
+                                        initialWidth: width)
+        #expect(trufl.kind == .trufl)
+        let batch = GraphBatch(examples: GraphColouringModelTests.examples)
+        let structure = GraphStructure(batch)
+        let z = Tensor.normal([batch.nodeCount, 2], scale: 1.5, using: &random)
+        let tape = Tape()
+        #expect(trufl.prior.logDensity(tape.constant(z), graph: structure).value.scalars
+                == catnf.prior.logDensity(tape.constant(z), graph: structure).value.scalars)
+        let truncated = trufl.dequantiser.logDensities(tape.constant(z), indicator: .hard).value.scalars
+        let full = catnf.dequantiser.logDensities(tape.constant(z), indicator: .hard).value.scalars
+        // Every window is centred with the given width: (F⁻¹(0.05), F⁻¹(0.95)) = ±log 19 for width 0.9.
+        for window in (trufl.dequantiser as! TRUFLDequantiser).baseSupports().joined() {
+            #expect(abs(window.lower + Foundation.log(19)) < 1e-5 && abs(window.upper - Foundation.log(19)) < 1e-5, "\(window)")
+        }
+        let logShift = 2 * Foundation.log(width)
+        var inside = 0, outside = 0
+        for n in 0..<batch.nodeCount {
+            for k in 0..<3 {
+                let t = truncated[n * 3 + k], c = full[n * 3 + k]
+                if t == -.infinity { outside += 1; continue }
+                inside += 1
+                #expect(abs(Double(t) - (Double(c) - logShift)) < 1e-4, "node \(n) colour \(k): \(t) vs \(c) − 2 log \(width)")
+            }
+        }
+        #expect(inside > 0 && outside > 0, "z should fall inside some windows and outside others (\(inside), \(outside))")
     }
 }

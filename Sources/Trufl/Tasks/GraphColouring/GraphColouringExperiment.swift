@@ -74,7 +74,8 @@ public enum GraphColouringExperiment: Experiment {
         public var reconstruction: Double?
         public var kl: Double?
         /// TRUFL: log Z per node (Eq. 9, ``GraphColouringModel/logZPerNode(_:draws:using:)``), test graphs never
-        /// accepted, and the importance-sampled bits per node with log Z subtracted (Eq. 8; nil if some graph was never
+        /// accepted, and the importance-sampled bits per node of the model rejection sampling samples from, whose prior
+        /// is p(z)/Z on the supports (Eq. 8): bpd + log₂ Z per node, lower since log Z < 0 (nil if some graph was never
         /// accepted).
         public var logZPerNode: Double?
         public var graphsNeverAccepted: Int?

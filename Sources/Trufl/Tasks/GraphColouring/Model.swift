@@ -115,8 +115,8 @@ public final class GraphColouringModel {
 extension GraphColouringModel {
     /// TRUFL started from a trained CatNF with σ_base = 1 (``CatNFDequantiser/baseScale``): the same prior, the same
     /// colour-conditional scale and shift, and every window centred (m = 1/2) and `initialWidth` wide in CDF units, so
-    /// that TRUFL starts as CatNF with the logistic's outer `1 − initialWidth` of mass cut off, and training then
-    /// shrinks the windows. (σ_base = 1/1.81 has no such start: TRUFL's flow cannot absorb the factor, its scale is
+    /// that TRUFL starts as CatNF with the outer `1 − initialWidth` of the logistic's mass cut off in each latent (inside,
+    /// its density is CatNF's divided by initialWidth^D), and training then shrinks the windows. (σ_base = 1/1.81 has no such start: TRUFL's flow cannot absorb the factor, its scale is
     /// exp(tanh(a)) ≥ 1/e.)
     public convenience init(truflFrom catnf: GraphColouringModel, size: GraphColouringModelSize,
                             initialWidth: Double = 0.99) {
