@@ -118,4 +118,45 @@ import Testing
         let catNFResult = checkDecoder(catNF(seed: 7), indicator: .hard, x: x, watched: watched, seed: 8)
         #expect(catNFResult.passed, "CatNF: \(catNFResult)")
     }
+
+    /// The binary Argmax flow with the fused densities against the composed default: the same parameters, the same z,
+    /// values (−∞ in the same places) and every gradient under one random weighting.
+    @Test(arguments: [(5, 37), (300, 64), (10_000, 17)])
+    func argmaxsFusedBinaryDecoderMatchesTheComposedOne(k: Int, n: Int) {
+        let pair = [ArgmaxDequantiser(categories: k, encoding: .binary),
+                    ArgmaxDequantiser(categories: k, encoding: .binary, fusedDensities: true)]
+        for q in pair { setFlow(q.flow!, seed: 9) }
+        // Draws of the batch's own categories, and a few of codes no category has (2^D > K): −∞ throughout.
+        var z = draws(pair[0], (0..<n).map { ($0 * 7_919) % k }, seed: 10)
+        let d = pair[0].dimensions
+        if (1 << d) > k { for e in 0..<d { z[0, e] = Float(((1 << d) - 1) >> e & 1 == 1 ? 0.7 : -0.7) } }
+        var results: [(Tensor, [Tensor])] = []
+        for q in pair {
+            q.parameters.zeroGradients()
+            let tape = Tape()
+            let zv = tape.variable(z)
+            let out = q.logDensities(zv, indicator: .hard)
+            var random = RandomSource(seed: 11)
+            let weights = Tensor.uniform(out.shape, low: -1, high: 1, using: &random)
+            (select(out .> -Float.infinity, out, 0) * tape.constant(weights)).sum().backward()
+            results.append((out.value, [zv.grad] + q.parameters.map(\.grad)))
+        }
+        let checks = FusedDecoderTests()
+        checks.expectClose(results[1].0, results[0].0, 2e-5, "Argmax K \(k) value")
+        for (i, (fused, composed)) in zip(results[1].1, results[0].1).enumerated() {
+            checks.expectClose(fused, composed, 2e-5, "Argmax K \(k) gradient \(i)")
+        }
+        #expect(results[1].0.scalars.filter { $0 > -.infinity }.count == n - ((1 << d) > k ? 1 : 0), "one support per draw")
+    }
+
+    @Test func argmaxsFusedBinaryDecoderMatchesFiniteDifferences() {
+        let q = ArgmaxDequantiser(categories: 6, encoding: .binary, fusedDensities: true)
+        setFlow(q.flow!, seed: 12)
+        let z = Tensor(rows: [[-1.5, 0.2, 0.9], [0.4, -2.5, -0.3], [3, 1, -1], [-0.2, 0.9, 0.6], [0.5, -0.3, -2]])
+        let result = checkGradients([z], parameters: q.parameters, step: 1e-3, relative: 2e-2) { _, v in
+            let out = q.logDensities(v[0], indicator: .hard)
+            return select(out .> -Float.infinity, out, 0)
+        }
+        #expect(result.passed, "\(result)")
+    }
 }
