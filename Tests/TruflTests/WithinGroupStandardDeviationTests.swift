@@ -52,4 +52,15 @@ import Testing
             if name.hasPrefix("Argmax") { #expect(decoded == [Int](repeating: 0, count: 200) + [Int](repeating: 2, count: 200)) }
         }
     }
+
+    @Test func theStreamingFormAgreesWithTheSamples() {
+        // The same random stream gives the same draws; reduced as they come or kept, the WGSD is the same.
+        for (name, q) in Dequantisers.all() {
+            var a = RandomSource(seed: 5), b = RandomSource(seed: 5)
+            let kept = WithinGroupStandardDeviation.evaluate(WithinGroupStandardDeviation.samples(of: q, samples: 50, using: &a))
+            let streamed = WithinGroupStandardDeviation.evaluate(q, samples: 50, using: &b)
+            #expect(abs(kept.value - streamed.value) < 1e-12, "\(name): \(kept.value) against \(streamed.value)")
+            for (u, v) in zip(kept.perCategory, streamed.perCategory) { #expect(abs(u - v) < 1e-12, "\(name)") }
+        }
+    }
 }
