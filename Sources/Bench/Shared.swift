@@ -44,6 +44,12 @@ enum DequantiserShapes {
     static let categories = 50, dimension = 8, batch = 1024, tokens = 64
 }
 
+/// Row 8: the optimal decoder at the word-level scale of Table 4 (K = 10,000, D = 12, a batch of 512 tokens).
+enum DecoderShapes {
+    static let categories = 10_000, dimension = 12, tokens = 512
+    static let temperature: Float = 0.02
+}
+
 /// Row 4: one training step of chapter 05's toy model (``ToyModel`` with TRUFL at the recipe's settings):
 /// T = 2 variables of K = 4 categories, D = 2 latent dimensions each (no flow), an autoregressive MADE prior
 /// over the T·D = 4 latents with a mixture of 8 logistics per conditional and hidden layers [64, 64] (ReLU),

@@ -27,6 +27,8 @@ def now():
 TAPE_CHAIN_LENGTH = 1000
 LSTM = dict(sequence=64, batch=32, inputs=32, hidden=256, dimension=3, mixtures=4, made_hidden=128)
 DEQUANTISER = dict(categories=50, dimension=8, batch=1024, tokens=64)
+# Row 8 (DecoderShapes): the optimal decoder at the word-level scale of Table 4.
+DECODER = dict(categories=10_000, dimension=12, tokens=512, temperature=0.02)
 TOY_STEP = dict(categories=4, variables=2, dimension=2, mixtures=8, hidden=[64, 64], temperature=0.02, beta=1.0,
                 max_gradient_norm=10.0, learning_rate=3e-3)
 # Row 6 (ColouringStepShapes): the chapter's quick and full priors; the batch comes from the engine.

@@ -6,7 +6,7 @@ user would, CPU, eager mode, float32.
 
 Shapes, initialisation (hash_uniform) and batch match Sources/Bench/Shared.swift and Sources/Bench/Rows.
 One file per row family: micro.py (rows 1–2), dequantiser.py (3), toy_step.py (4), lstm_made.py (5),
-colouring_step.py (6), charlm_step.py (7); common.py holds what they share, trufl.py the TRUFL pieces of rows 3, 4 and 6.
+colouring_step.py (6), charlm_step.py (7), decoder.py (8); common.py holds what they share, trufl.py the TRUFL pieces of rows 3, 4 and 6.
 Each sample is timed inside the process after a warm-up that calibrates the iteration count.
 """
 import argparse
@@ -22,6 +22,7 @@ from common import now, use_clock  # noqa: E402
 import common  # noqa: E402
 from micro import Sgemm, TapeOp  # noqa: E402
 from dequantiser import Dequantiser  # noqa: E402
+from decoder import Decoder  # noqa: E402
 from toy_step import ToyStep  # noqa: E402
 from lstm_made import LSTMMade  # noqa: E402
 from colouring_step import ColouringStep  # noqa: E402
@@ -49,6 +50,10 @@ def make_row(name):
         return ColouringStep("full")
     if name == "charlm-step":
         return CharacterModelStep()
+    if name == "decoder-10k":
+        return Decoder(catnf=False)
+    if name == "decoder-10k-catnf":
+        return Decoder(catnf=True)
     return None
 
 

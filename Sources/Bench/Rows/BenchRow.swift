@@ -14,7 +14,7 @@ protocol BenchRow: AnyObject {
 /// Every row, by name, in table order.
 let rowNames = ["sgemm-64", "sgemm-256", "sgemm-1024", "tape-op", "dequantiser", "toy-step-128", "toy-step-1024", "lstm-made",
                 "lstm-made-unrolled", "lstm-made-stepwise", "colouring-step", "colouring-step-full",
-                "charlm-step"]
+                "charlm-step", "decoder-10k", "decoder-10k-catnf"]
 
 func makeRow(_ name: String) -> BenchRow? {
     switch name {
@@ -33,6 +33,8 @@ func makeRow(_ name: String) -> BenchRow? {
     case "colouring-step": return ColouringStepRow(full: false)
     case "colouring-step-full": return ColouringStepRow(full: true)
     case "charlm-step": return CharacterModelStepRow()
+    case "decoder-10k": return DecoderRow(catNF: false)
+    case "decoder-10k-catnf": return DecoderRow(catNF: true)
     default: return nil
     }
 }

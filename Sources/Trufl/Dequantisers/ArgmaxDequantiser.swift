@@ -25,8 +25,14 @@ public final class ArgmaxDequantiser: Dequantiser {
     public let dimensions: Int
     /// g on the base draw v, or nil for none.
     public let flow: CategoryScaleShift?
+    /// Whether the binary decoder evaluates the base density of every category with the fused kernel
+    /// (``LogisticDensities``: `[N, K]` out, nothing `[N, K, D]`) instead of composed tape ops. The two agree to float
+    /// rounding (the unit tests hold them together, values and gradients), not bit for bit; the composed form stays
+    /// the default because chapters 05 and 07 were blessed with it, and the fused one is what K = 10,000 (Table 4)
+    /// needs, where each composed `[N, K, D]` intermediate of a batch of 512 tokens is 287 MB.
+    public let fusedDensities: Bool
 
-    public init(categories: Int, encoding: Encoding, flow: Bool = true, name: String = "argmax") {
+    public init(categories: Int, encoding: Encoding, flow: Bool = true, fusedDensities: Bool = false, name: String = "argmax") {
         guard categories >= 2 else { fatalError("ArgmaxDequantiser needs at least 2 categories, got \(categories)") }
         self.encoding = encoding
         self.categories = categories
@@ -35,6 +41,10 @@ public final class ArgmaxDequantiser: Dequantiser {
         case .binary: dimensions = Int(Foundation.log2(Double(categories)).rounded(.up))
         }
         self.flow = flow ? CategoryScaleShift(categories: categories, dimensions: dimensions, name: name) : nil
+        guard !fusedDensities || encoding == .binary else {
+            fatalError("ArgmaxDequantiser: fused densities are for the binary encoding (the threshold one inverts per category)")
+        }
+        self.fusedDensities = fusedDensities
     }
 
     public var parameters: [Parameter] { flow?.parameters ?? [] }
@@ -129,7 +139,9 @@ public final class ArgmaxDequantiser: Dequantiser {
         let safe = select(zero, 1, magnitude)
         let logSig = (-((-safe).expMinusOne())).log()           // log σ(v_d) = log(1 − e^{−|z_d|})
         let v = safe + logSig                                    // v_d = log expm1(|z_d|)
-        let logBase = baseLogDensities(v)                        // [N, K]
+        let logBase = fusedDensities                             // [N, K]
+            ? LogisticDensities.evaluate(v, categories: k, flow: flow, truncation: nil)
+            : baseLogDensities(v)
         let logDet = logSig.sum(axis: -1, keepDims: true)        // [N, 1]
         var valid = [Bool](repeating: true, count: n * k)
         let zv = z.value
