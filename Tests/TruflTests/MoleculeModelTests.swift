@@ -119,6 +119,8 @@ private func model(_ kind: MoleculeDequantiserKind, seed: UInt64 = 1, activation
         let plain = m.sample(12, decoding: .oneDraw, chunk: 5, using: &random)
         #expect(plain.graphs.count == 12 && plain.attempts == Array(repeating: 1, count: 12) && plain.capped == 0)
         #expect(plain.graphs.allSatisfy { $0.atoms.count == 3 && $0.atoms.allSatisfy { types.contains($0) } })
+        let fractions = plain.firstDrawInSupport!
+        #expect((0...1).contains(fractions.atoms) && (0...1).contains(fractions.pairs))
         let rejected = m.sample(12, decoding: .rejection(maxAttempts: 4), chunk: 5, using: &random)
         #expect(rejected.graphs.count == 12)
         #expect(rejected.attempts.allSatisfy { (1...4).contains($0) })
@@ -127,6 +129,6 @@ private func model(_ kind: MoleculeDequantiserKind, seed: UInt64 = 1, activation
         #expect(abs(rejected.rejectionRate - Double(draws - 12 + rejected.capped) / Double(draws)) < 1e-12)
         // CatNF's supports are everything: nothing is ever rejected.
         let catnf = model(.catnf, seed: 8).sample(6, decoding: .rejection(maxAttempts: 3), using: &random)
-        #expect(catnf.attempts == Array(repeating: 1, count: 6) && catnf.capped == 0)
+        #expect(catnf.attempts == Array(repeating: 1, count: 6) && catnf.capped == 0 && catnf.firstDrawInSupport == nil)
     }
 }

@@ -39,6 +39,9 @@ public enum MoleculeExperiment: Experiment {
         /// Molecules sampled without rejection (``MoleculeDecoding/oneDraw``).
         public var samples: [MoleculeGraph]
         /// TRUFL: molecules sampled with Algorithm 2, its rejection rate and the molecules that hit the cap.
+        /// TRUFL: the fraction of the atoms' and the pairs' latents of the one-draw samples that lie in some support.
+        public var atomsInSupport: Double?
+        public var pairsInSupport: Double?
         public var rejectionSamples: [MoleculeGraph]?
         public var rejectionRate: Double?
         public var capped: Int?
@@ -61,14 +64,22 @@ public enum MoleculeExperiment: Experiment {
         let bound = model.bound(validation, using: &boundRandom)
         var sampleRandom = random.split("sample")
         let plain = model.sample(c.samples, decoding: .oneDraw, using: &sampleRandom)
-        var result = Result(losses: losses, validation: bound, samples: plain.graphs)
+        report(c, "held-out −ELBO \(bound.negativeELBO) nats per molecule; sampled \(plain.graphs.count) molecules")
+        var result = Result(losses: losses, validation: bound, samples: plain.graphs,
+                            atomsInSupport: plain.firstDrawInSupport?.atoms, pairsInSupport: plain.firstDrawInSupport?.pairs)
         if c.kind == .trufl {
             var rejectionRandom = random.split("rejection")
             let rejected = model.sample(c.samples, decoding: .rejection(maxAttempts: c.rejectionAttempts),
                                         using: &rejectionRandom)
             (result.rejectionSamples, result.rejectionRate, result.capped) =
                 (rejected.graphs, rejected.rejectionRate, rejected.capped)
+            report(c, "sampled \(rejected.graphs.count) molecules with Algorithm 2, rejection rate \(rejected.rejectionRate)")
         }
         return result
+    }
+
+    /// A progress line on standard error (sampling thousands of molecules takes minutes at the full profile).
+    static func report(_ c: Configuration, _ text: String) {
+        FileHandle.standardError.write(Data("\(label(c)): \(text)\n".utf8))
     }
 }

@@ -19,6 +19,11 @@ public struct SampledMolecules: Sendable {
     public let attempts: [Int]
     /// Molecules that hit the cap without an accepted draw.
     public let capped: Int
+    /// TRUFL: the fraction of the atoms' and of the pairs' latent rows of the first draws that lie in some
+    /// category's support (Algorithm 2 needs all of a molecule's rows inside at once); nil for the others. Under
+    /// rejection a first draw's pairs are drawn only when its atoms all passed, so read the pairs' fraction from
+    /// ``MoleculeDecoding/oneDraw``, where every molecule's are.
+    public let firstDrawInSupport: (atoms: Double, pairs: Double)?
 
     /// Rejected draws / all draws.
     public var rejectionRate: Double {
@@ -33,6 +38,8 @@ extension MoleculeModel {
     public func sample(_ count: Int, decoding: MoleculeDecoding, chunk: Int = 64,
                        using random: inout RandomSource) -> SampledMolecules {
         var graphs: [MoleculeGraph] = [], attempts: [Int] = [], capped = 0
+        let truncated = atomDequantiser is TRUFLDequantiser
+        var inside = (atoms: 0, atomRows: 0, pairs: 0, pairRows: 0)
         graphs.reserveCapacity(count)
         let cap: Int
         switch decoding {
@@ -54,9 +61,14 @@ extension MoleculeModel {
                 let batch = MoleculeBatch(atomCounts: pending.map { counts[$0] })
                 let zV = nodePrior.sample(graph: batch.atomGraph, using: &random)
                 var ok = [Bool](repeating: true, count: pending.count)
-                if cap > 1 {
-                    for (row, inside) in CategoryDecoding.inSupport(zV, dequantiser: atomDequantiser).enumerated()
-                    where !inside { ok[batch.moleculeOfAtom[row]] = false }
+                if cap > 1 || truncated {
+                    for (row, isInside) in CategoryDecoding.inSupport(zV, dequantiser: atomDequantiser).enumerated() {
+                        if !isInside { ok[batch.moleculeOfAtom[row]] = false }
+                        if tries[pending[batch.moleculeOfAtom[row]]] == 0 {
+                            inside.atomRows += 1
+                            if isInside { inside.atoms += 1 }
+                        }
+                    }
                 }
                 for (i, m) in pending.enumerated() {
                     let a = batch.atomOffsets[i], n = batch.atomCounts[i]
@@ -76,9 +88,14 @@ extension MoleculeModel {
                                                         scalars: withEdges.flatMap { atomRows[pending[$0]] }),
                                           batch: edgeBatch, using: &random)
                 var edgesOK = [Bool](repeating: true, count: withEdges.count)
-                if cap > 1 {
-                    for (row, inside) in CategoryDecoding.inSupport(zE, dequantiser: bondDequantiser).enumerated()
-                    where !inside { edgesOK[edgeBatch.moleculeOfPair[row]] = false }
+                if cap > 1 || truncated {
+                    for (row, isInside) in CategoryDecoding.inSupport(zE, dequantiser: bondDequantiser).enumerated() {
+                        if !isInside { edgesOK[edgeBatch.moleculeOfPair[row]] = false }
+                        if tries[pending[withEdges[edgeBatch.moleculeOfPair[row]]]] == 1 {
+                            inside.pairRows += 1
+                            if isInside { inside.pairs += 1 }
+                        }
+                    }
                 }
                 for (e, i) in withEdges.enumerated() {
                     let p = edgeBatch.pairOffsets[e], n = edgeBatch.atomCounts[e]
@@ -103,6 +120,8 @@ extension MoleculeModel {
             }
             attempts.append(contentsOf: tries)
         }
-        return SampledMolecules(graphs: graphs, attempts: attempts, capped: capped)
+        let fractions = truncated ? (atoms: Double(inside.atoms) / Double(max(inside.atomRows, 1)),
+                                     pairs: Double(inside.pairs) / Double(max(inside.pairRows, 1))) : nil
+        return SampledMolecules(graphs: graphs, attempts: attempts, capped: capped, firstDrawInSupport: fractions)
     }
 }
