@@ -61,6 +61,16 @@ public final class TRUFLDequantiser: Dequantiser {
         }
     }
 
+    /// log q(z|k) for every k with the truncation's indicator left out: σ(z'')σ(−z'')/s·|det ∂z''/∂z|, finite at every
+    /// z. The densities Eq. 2 decodes with when the paper samples without rejection (Section 3.2: "ignores the
+    /// truncation of the densities"), so that a z in no support still gets a category.
+    public func logDensitiesIgnoringTruncation(_ z: Var) -> Var {
+        let tape = z.tape
+        let (zPrime, logDet) = inverseAll(flow, z, categories)
+        return TruncatedLogisticSampler.logDensityInside(zPrime, mTilde: tape[mTilde], sTilde: tape[sTilde]).sum(axis: -1)
+            + logDet
+    }
+
     /// The support of category k in dimension d before the flow, (F⁻¹(m − s/2), F⁻¹(m + s/2)): `[K][D]`.
     public func baseSupports() -> [[(lower: Double, upper: Double)]] {
         let ends = TruncatedLogisticSampler.supportEnds(mTilde: mTilde.value, sTilde: sTilde.value)
