@@ -44,9 +44,7 @@ extension GraphColouringModel {
     /// log q(z|k) for every colour k, `[N, K]`, with TRUFL's truncation ignored (see ``ColouringDecoding``).
     func logDensitiesIgnoringTruncation(_ z: Var) -> Var {
         guard let q = dequantiser as? TRUFLDequantiser else { return dequantiser.logDensities(z, indicator: .hard) }
-        let tape = z.tape
-        let (zPrime, logDet) = inverseAll(q.flow, z, q.categories)
-        return TruncatedLogisticSampler.logDensityInside(zPrime, mTilde: tape[q.mTilde], sTilde: tape[q.sTilde]).sum(axis: -1) + logDet
+        return q.logDensitiesIgnoringTruncation(z)
     }
 
     /// For each row of z `[N, D]`, whether it lies in some colour's support (always true for CatNF).

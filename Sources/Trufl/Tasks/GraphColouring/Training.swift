@@ -34,7 +34,7 @@ public struct GraphColouringTrainingSettings: Sendable, Codable {
 
     /// β at `step`: 1 + 2^(−step / half-life).
     public func reconstructionWeight(at step: Int) -> Float {
-        Float(1 + Foundation.pow(2, -Double(step) / warmupHalfLife))
+        reconstructionWarmupWeight(step: step, halfLife: warmupHalfLife)
     }
 }
 

@@ -49,7 +49,7 @@ public enum CharacterLanguageModelExperiment: Experiment {
 
         /// β at `step`: 1 + 2^(−step / half-life).
         func reconstructionWeight(at step: Int) -> Float {
-            Float(1 + Foundation.pow(2, -Double(step) / warmupHalfLife))
+            reconstructionWarmupWeight(step: step, halfLife: warmupHalfLife)
         }
     }
 

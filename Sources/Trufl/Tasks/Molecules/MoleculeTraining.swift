@@ -20,7 +20,7 @@ public struct MoleculeTrainingSettings: Sendable, Codable, Equatable {
     }
 
     public func reconstructionWeight(at step: Int) -> Float {
-        Float(1 + Foundation.pow(2, -Double(step) / warmupHalfLife))
+        reconstructionWarmupWeight(step: step, halfLife: warmupHalfLife)
     }
 }
 
