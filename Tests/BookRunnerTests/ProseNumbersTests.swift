@@ -2,6 +2,17 @@ import Testing
 @testable import BookRunner
 
 @Suite struct ProseNumbersTests {
+    /// A block that prints −1.93274, and the output it printed.
+    static let printsOneValue = """
+        ```swift
+        print(-1.93274)
+        ```
+
+        ```output
+        -1.93274
+        ```
+        """
+
     func findings(_ text: String) throws -> [String] {
         try ProseNumbers.unprinted(in: text, path: "chapters/99-test.md").map { "\($0.line):\($0.number)" }
     }
@@ -12,13 +23,7 @@ import Testing
 
             The loss is −1.933 and the rate 0.9783.
 
-            ```swift
-            print(-1.93274)
-            ```
-
-            ```output
-            -1.93274
-            ```
+            \(Self.printsOneValue)
 
             An earlier run gave 2.17 % and −2.000.
             """
@@ -95,15 +100,7 @@ import Testing
 
     /// A line that links to another chapter may quote what that chapter printed (the scorecard), and only that.
     @Test func aLineLinkingAnotherChapterIsHeldToItsOutputs() throws {
-        let other = """
-            ```swift
-            print(-1.93274)
-            ```
-
-            ```output
-            -1.93274
-            ```
-            """
+        let other = Self.printsOneValue
         let text = """
             | Table 5 | −1.933 | [05](05-toy-experiment.md#summary) |
             | Table 5 | −1.934 | [05](05-toy-experiment.md) |

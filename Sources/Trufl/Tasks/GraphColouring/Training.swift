@@ -31,11 +31,6 @@ public struct GraphColouringTrainingSettings: Sendable, Codable {
         self.probeGraphs = probeGraphs
         self.plateau = plateau
     }
-
-    /// β at `step`: 1 + 2^(−step / half-life).
-    public func reconstructionWeight(at step: Int) -> Float {
-        reconstructionWarmupWeight(step: step, halfLife: warmupHalfLife)
-    }
 }
 
 /// A learning-rate schedule that ends: every `evaluateEvery` steps the validation bits per node are measured (the
@@ -113,7 +108,7 @@ extension GraphColouringModel {
             let batch = GraphBatch(examples: examples)
             let tape = Tape()
             let terms = elbo(batch, graph: GraphStructure(batch), on: tape, indicator: indicator, using: &random)
-            let loss = terms.loss(reconstructionWeight: settings.reconstructionWeight(at: step), nodes: batch.nodeCount)
+            let loss = terms.loss(reconstructionWeight: reconstructionWarmupWeight(step: step, halfLife: settings.warmupHalfLife), nodes: batch.nodeCount)
             loss.backward()
             optimiser.step()
             parameters.zeroGradients()

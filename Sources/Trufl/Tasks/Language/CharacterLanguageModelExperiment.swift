@@ -46,11 +46,6 @@ public enum CharacterLanguageModelExperiment: Experiment {
             (self.importanceSamples, self.logZParticles, self.evaluationBatch) = (importanceSamples, logZParticles, evaluationBatch)
             (self.seed, self.rootSeed, self.streams) = (seed, rootSeed, streams)
         }
-
-        /// β at `step`: 1 + 2^(−step / half-life).
-        func reconstructionWeight(at step: Int) -> Float {
-            reconstructionWarmupWeight(step: step, halfLife: warmupHalfLife)
-        }
     }
 
     public struct Result: Codable, Sendable {
@@ -109,7 +104,7 @@ public enum CharacterLanguageModelExperiment: Experiment {
             -model.validationELBO(validation, batchSize: c.evaluationBatch, using: &validationRandom) / (Double(validation.count * c.length) * log2)
         }) { batch, step, tape, random in
             model.elbo(batch, on: tape, indicator: indicator, using: &random)
-                .loss(reconstructionWeight: c.reconstructionWeight(at: step)) * (1 / Float(c.length))
+                .loss(reconstructionWeight: reconstructionWarmupWeight(step: step, halfLife: c.warmupHalfLife)) * (1 / Float(c.length))
         }
         let evaluation = model.evaluate(test, samples: c.importanceSamples, batchSize: c.evaluationBatch, using: &evalRandom)
         var logZ: Double? = nil, corrected: Double? = nil

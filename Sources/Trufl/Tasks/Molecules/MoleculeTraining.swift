@@ -18,10 +18,6 @@ public struct MoleculeTrainingSettings: Sendable, Codable, Equatable {
         (self.steps, self.batchSize, self.learningRate) = (steps, batchSize, learningRate)
         (self.maxGradientNorm, self.warmupHalfLife, self.softTemperature) = (maxGradientNorm, warmupHalfLife, softTemperature)
     }
-
-    public func reconstructionWeight(at step: Int) -> Float {
-        reconstructionWarmupWeight(step: step, halfLife: warmupHalfLife)
-    }
 }
 
 /// The negative ELBO of a set of molecules in nats per molecule, split as Table 5 splits it: −reconstruction and
@@ -49,7 +45,7 @@ extension MoleculeModel {
             let graphs = (0..<settings.batchSize).map { _ in training[random.int(below: training.count)] }
             let batch = MoleculeBatch(graphs: graphs, atomTypes: atomTypes)
             let terms = elbo(batch, on: Tape(), indicator: indicator, using: &random)
-            let loss = terms.loss(reconstructionWeight: settings.reconstructionWeight(at: step),
+            let loss = terms.loss(reconstructionWeight: reconstructionWarmupWeight(step: step, halfLife: settings.warmupHalfLife),
                                   nodes: batch.atomCount + batch.pairCount)
             loss.backward()
             optimiser.step()
