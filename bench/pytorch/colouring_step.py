@@ -8,7 +8,7 @@ warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
 import torch  # noqa: E402
 
 import common  # noqa: E402
-from common import now, hash_uniform, HashParameters, COLOURING_STEP  # noqa: E402
+from common import hash_uniform, HashParameters, UnguardedTrainingStep, COLOURING_STEP  # noqa: E402
 from trufl import inverse_temperature, dequantise_and_decode  # noqa: E402
 from graph_flow import GraphFlowPrior  # noqa: E402
 
@@ -72,10 +72,7 @@ class ColouringStep:
         self.params = weights.params
         self.log_marginal = torch.full([K], math.log(1 / 3), dtype=torch.float32)  # EmpiricalMarginal.uniform(3)
         self.inverse_temperature = inverse_temperature(c["temperature"])
-        self.initial = [q.detach().clone() for q in self.params]
-        self.optimiser = torch.optim.Adam(self.params, lr=p["learning_rate"])
-        self.check = None
-        self.gradient_norm = None  # until the first step (JSON null, as the engine)
+        self.train_step = UnguardedTrainingStep(self.params, p["learning_rate"], c["max_gradient_norm"])
 
     @property
     def info(self):
@@ -86,18 +83,20 @@ class ColouringStep:
                          f"{p['mixtures']} logistics",
                 "optimiser": f"Adam {p['learning_rate']}, clip {c['max_gradient_norm']}, β {c['beta']}",
                 "parameters": sum(q.numel() for q in self.params), "tensors": len(self.params),
-                "gradient_norm": self.gradient_norm}
+                "gradient_norm": self.train_step.gradient_norm}
 
     def per_graph(self, v):
         return torch.zeros(self.graphs).index_add(0, self.graph_of_node, v)
 
+    @property
+    def check(self):
+        return self.train_step.check
+
     def iterate(self):
+        return self.train_step(self.loss)
+
+    def loss(self):
         c = COLOURING_STEP
-        with torch.no_grad():
-            for q, value in zip(self.params, self.initial):
-                q.copy_(value)
-        self.optimiser.zero_grad(set_to_none=True)
-        t0 = now()
         # Dequantise every node's colour (Eq. 6, the colour's scale and shift) and decode it with the soft
         # indicator (Eq. 2).
         z, log_q_own, log_p_x = dequantise_and_decode(self.m_tilde, self.s_tilde, self.flow_shift, self.flow_log_scale,
@@ -105,12 +104,4 @@ class ColouringStep:
         reconstruction = self.per_graph(log_p_x)
         log_prior = self.per_graph(self.prior.log_density_per_node(z, self.sources, self.targets))
         elbo = reconstruction * c["beta"] + (log_prior - self.per_graph(log_q_own))
-        loss = -(elbo.sum() * (1 / self.nodes))
-        t1 = now()
-        loss.backward()
-        t2 = now()
-        self.gradient_norm = float(torch.nn.utils.clip_grad_norm_(self.params, c["max_gradient_norm"]))
-        self.optimiser.step()
-        t3 = now()
-        self.check = float(loss.detach())
-        return {"forward": t1 - t0, "backward": t2 - t1, "step": t3 - t0}
+        return -(elbo.sum() * (1 / self.nodes))

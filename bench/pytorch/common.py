@@ -125,3 +125,32 @@ def guarded_step(loss, params, optimiser, max_gradient_norm):
         optimiser.step()
     return value, t2
 
+
+
+class UnguardedTrainingStep:
+    """The timed training step of rows 6 and 9, whose chapters step without a finiteness guard: the parameters
+    restored to their initial values and the gradients zeroed (outside the timing), then `loss()` (forward),
+    backward, the gradient norm clipped, Adam's step. Keeps the loss (`check`) and the norm before clipping."""
+
+    def __init__(self, params, learning_rate, max_gradient_norm):
+        self.params, self.max_gradient_norm = params, max_gradient_norm
+        self.initial = [q.detach().clone() for q in params]
+        self.optimiser = torch.optim.Adam(params, lr=learning_rate)
+        self.check = None
+        self.gradient_norm = None  # until the first step (JSON null, as the engine)
+
+    def __call__(self, loss):
+        with torch.no_grad():
+            for q, value in zip(self.params, self.initial):
+                q.copy_(value)
+        self.optimiser.zero_grad(set_to_none=True)
+        t0 = now()
+        value = loss()
+        t1 = now()
+        value.backward()
+        t2 = now()
+        self.gradient_norm = float(torch.nn.utils.clip_grad_norm_(self.params, self.max_gradient_norm))
+        self.optimiser.step()
+        t3 = now()
+        self.check = float(value.detach())
+        return {"forward": t1 - t0, "backward": t2 - t1, "step": t3 - t0}

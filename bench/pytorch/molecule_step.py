@@ -7,7 +7,7 @@ warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
 import torch  # noqa: E402
 
 import common  # noqa: E402
-from common import now, hash_uniform, HashParameters, MOLECULE_STEP  # noqa: E402
+from common import hash_uniform, HashParameters, UnguardedTrainingStep, MOLECULE_STEP  # noqa: E402
 from graph_flow import GraphFlowPrior, coupling_split, mixture_cdf_transform, logistic_base  # noqa: E402
 from trufl import inverse_temperature, dequantise_and_decode  # noqa: E402
 
@@ -101,10 +101,7 @@ class MoleculeStep:
         self.params = weights.params
 
         self.inverse_temperature = inverse_temperature(c["temperature"])
-        self.initial = [q.detach().clone() for q in self.params]
-        self.optimiser = torch.optim.Adam(self.params, lr=c["learning_rate"])
-        self.check = None
-        self.gradient_norm = None  # until the first step (JSON null, as the engine)
+        self.train_step = UnguardedTrainingStep(self.params, c["learning_rate"], c["max_gradient_norm"])
 
     @property
     def info(self):
@@ -116,7 +113,7 @@ class MoleculeStep:
                          f"{c['graph_layers']} graph layers, {c['mixtures']} logistics",
                 "optimiser": f"Adam {c['learning_rate']}, clip {c['max_gradient_norm']}, β {c['beta']}",
                 "parameters": sum(q.numel() for q in self.params), "tensors": len(self.params),
-                "gradient_norm": self.gradient_norm}
+                "gradient_norm": self.train_step.gradient_norm}
 
     def relational(self, z_atoms, conditioning, c):
         """RelationalEdgeNetwork: e_ij <- e_ij + MLP_e([h_i + h_j, h_i * h_j, e_ij]), then
@@ -148,13 +145,15 @@ class MoleculeStep:
     def per_molecule(self, v, index):
         return torch.zeros(self.molecules).index_add(0, index, v)
 
+    @property
+    def check(self):
+        return self.train_step.check
+
     def iterate(self):
+        return self.train_step(self.loss)
+
+    def loss(self):
         c = MOLECULE_STEP
-        with torch.no_grad():
-            for q, value in zip(self.params, self.initial):
-                q.copy_(value)
-        self.optimiser.zero_grad(set_to_none=True)
-        t0 = now()
         # Dequantise every atom and every pair (Eq. 6 with the category's scale and shift), decode both with the
         # soft indicator (Eq. 2).
         z_atoms, log_q_atoms, log_p_atoms = dequantise_and_decode(
@@ -167,12 +166,4 @@ class MoleculeStep:
                      + self.per_molecule(self.edge_log_density_per_pair(z_pairs, z_atoms), pairs))
         log_posterior = self.per_molecule(log_q_atoms, atoms) + self.per_molecule(log_q_pairs, pairs)
         elbo = reconstruction * c["beta"] + (log_prior - log_posterior)
-        loss = -(elbo.sum() * (1 / (self.atom_count + self.pair_count)))
-        t1 = now()
-        loss.backward()
-        t2 = now()
-        self.gradient_norm = float(torch.nn.utils.clip_grad_norm_(self.params, c["max_gradient_norm"]))
-        self.optimiser.step()
-        t3 = now()
-        self.check = float(loss.detach())
-        return {"forward": t1 - t0, "backward": t2 - t1, "step": t3 - t0}
+        return -(elbo.sum() * (1 / (self.atom_count + self.pair_count)))

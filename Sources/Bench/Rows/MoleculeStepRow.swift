@@ -75,43 +75,25 @@ final class MoleculeStepRow: BenchRow {
               let atomFlow = atoms.flow, let bondFlow = bonds.flow else {
             fatalError("MoleculeStepRow: expects TRUFL with its category-conditional flow on atoms and bonds")
         }
-        var walk: [(parameter: Parameter, bound: Float)] = []
-        func linear(_ layer: Linear) {
-            let bound = inverseSquareRoot(layer.inputs)
-            walk.append((layer.weight, bound))
-            if let bias = layer.bias { walk.append((bias, bound)) }
-        }
+        var walk = HashWalk()
         for (q, flow) in [(atoms, atomFlow), (bonds, bondFlow)] {
-            walk += [(q.mTilde, 1.5), (q.sTilde, 1), (flow.shift, 0.25), (flow.logScale, 0.25)]
+            walk.add(q.mTilde, bound: 1.5)
+            walk.add(q.sTilde, bound: 1)
+            walk.add(flow.shift, bound: 0.25)
+            walk.add(flow.logScale, bound: 0.25)
         }
-        for coupling in model.nodePrior.couplings {
-            linear(coupling.embed)
-            for attention in coupling.layers {
-                linear(attention.project)
-                linear(attention.attendSource)
-                linear(attention.attendTarget)
-                attention.update.layers.forEach(linear)
-            }
-            linear(coupling.head)
-        }
-        for affine in model.nodePrior.affines { walk += [(affine.logScale, 0.1), (affine.shift, 0.1)] }
+        walk.graphFlowPrior(model.nodePrior)
         for coupling in model.edgePrior.couplings {
             let network = coupling.network
-            linear(network.embedAtoms)
-            linear(network.embedPairs)
-            network.pairUpdates.forEach { $0.layers.forEach(linear) }
-            network.pairMessages.forEach(linear)
-            network.atomUpdates.forEach { $0.layers.forEach(linear) }
-            linear(network.head)
+            walk.linear(network.embedAtoms)
+            walk.linear(network.embedPairs)
+            network.pairUpdates.forEach { $0.layers.forEach { walk.linear($0) } }
+            network.pairMessages.forEach { walk.linear($0) }
+            network.atomUpdates.forEach { $0.layers.forEach { walk.linear($0) } }
+            walk.linear(network.head)
         }
-        for affine in model.edgePrior.affines { walk += [(affine.logScale, 0.1), (affine.shift, 0.1)] }
-        // The seeds follow the model's own parameter order, which is also the optimiser's.
-        guard walk.map({ ObjectIdentifier($0.parameter) }) == model.parameters.map({ ObjectIdentifier($0) }) else {
-            fatalError("MoleculeStepRow: the walk no longer matches MoleculeModel.parameters")
-        }
-        for (i, entry) in walk.enumerated() {
-            entry.parameter.value = hashUniform(entry.parameter.value.shape.dimensions, seed: 900 + i, bound: entry.bound)
-        }
+        walk.affines(model.edgePrior.affines)
+        walk.apply(to: model.parameters, firstSeed: 900, row: "MoleculeStepRow")
     }
 
     var info: [String: Any] {
