@@ -8,7 +8,7 @@ warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
 import torch  # noqa: E402
 
 import common  # noqa: E402
-from common import hash_uniform, HashParameters, UnguardedTrainingStep, COLOURING_STEP  # noqa: E402
+from common import hash_uniform, HashParameters, UnguardedTrainingStep, UnguardedStepRow, COLOURING_STEP  # noqa: E402
 from trufl import inverse_temperature, dequantise_and_decode  # noqa: E402
 from graph_flow import GraphFlowPrior  # noqa: E402
 
@@ -23,7 +23,7 @@ def colouring_batch():
     return json.loads(out)["graphs"]
 
 
-class ColouringStep:
+class ColouringStep(UnguardedStepRow):
     """Row 6: one training step of chapter 06's graph-colouring model with TRUFL, as ColouringStepRow: the per-graph
     ELBO with one reparameterised draw per node and the soft decoder (tau = 0.02), beta = 2, the graph flow prior
     (mixture-of-logistics couplings conditioned through graph attention, elementwise affines, logistic base), the
@@ -87,13 +87,6 @@ class ColouringStep:
 
     def per_graph(self, v):
         return torch.zeros(self.graphs).index_add(0, self.graph_of_node, v)
-
-    @property
-    def check(self):
-        return self.train_step.check
-
-    def iterate(self):
-        return self.train_step(self.loss)
 
     def loss(self):
         c = COLOURING_STEP

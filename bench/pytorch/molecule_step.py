@@ -7,7 +7,7 @@ warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
 import torch  # noqa: E402
 
 import common  # noqa: E402
-from common import hash_uniform, HashParameters, UnguardedTrainingStep, MOLECULE_STEP  # noqa: E402
+from common import hash_uniform, HashParameters, UnguardedTrainingStep, UnguardedStepRow, MOLECULE_STEP  # noqa: E402
 from graph_flow import GraphFlowPrior, coupling_split, mixture_cdf_transform, logistic_base  # noqa: E402
 from trufl import inverse_temperature, dequantise_and_decode  # noqa: E402
 
@@ -32,7 +32,7 @@ def mlp(x, layers):
     return x
 
 
-class MoleculeStep:
+class MoleculeStep(UnguardedStepRow):
     """Row 9: one training step of chapter 09's molecule model with TRUFL, as MoleculeStepRow: one reparameterised
     draw per atom and per pair (every pair of atoms of a molecule, `none` included), the soft decoder (tau = 0.02)
     for both, beta = 2; the node step (GraphFlowPrior: couplings conditioned by graph attention over each molecule's
@@ -144,13 +144,6 @@ class MoleculeStep:
 
     def per_molecule(self, v, index):
         return torch.zeros(self.molecules).index_add(0, index, v)
-
-    @property
-    def check(self):
-        return self.train_step.check
-
-    def iterate(self):
-        return self.train_step(self.loss)
 
     def loss(self):
         c = MOLECULE_STEP
