@@ -18,7 +18,8 @@ public enum LanguageModelKind: String, Sendable, Codable, CaseIterable {
     /// This kind's dequantiser over K categories at its start (chapter 07's starts, the same at K = 49 and 10,000).
     /// `dimensions` is D for CatNF and TRUFL; the binary Argmax flow takes ⌈log₂ K⌉ whatever it is given, and decodes
     /// through the fused densities when `fusedArgmax` (at K = 10,000 the composed ones build `[N, K, D]` tensors).
-    public func startingDequantiser(categories: Int, dimensions: Int, fusedArgmax: Bool = false,
+    /// TRUFL's windows start at width s̃ = `truflStartWidth` (chapter 07's −1 by default).
+    public func startingDequantiser(categories: Int, dimensions: Int, fusedArgmax: Bool = false, truflStartWidth: Float = -1,
                                     random: inout RandomSource) -> any Dequantiser {
         switch self {
         case .catnf:
@@ -31,11 +32,11 @@ public enum LanguageModelKind: String, Sendable, Codable, CaseIterable {
             q.flow!.drawShifts(using: &random)
             return q
         case .trufl:
-            // Windows at random centres (m̃ ~ N(0, 1), chapter 05's random start), narrow enough (s̃ = −1:
+            // Windows at random centres (m̃ ~ N(0, 1), chapter 05's random start), narrow enough (chapter 07's s̃ = −1:
             // s ≈ 0.54·min(m, 1 − m)) that most of the K boxes start apart.
             let q = TRUFLDequantiser(categories: categories, dimensions: dimensions)
             q.mTilde.value = Tensor.normal([categories, dimensions], using: &random)
-            q.sTilde.value = Tensor(shape: [categories, dimensions], repeating: -1)
+            q.sTilde.value = Tensor(shape: [categories, dimensions], repeating: truflStartWidth)
             return q
         case .lstm:
             fatalError("LanguageModelKind: the LSTM baseline has no latent (use LSTMSoftmaxModel)")

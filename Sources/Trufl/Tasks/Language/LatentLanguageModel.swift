@@ -11,13 +11,14 @@ public final class LatentLanguageModel {
     public let marginal: EmpiricalMarginal
 
     /// `dimensions` is D for CatNF and TRUFL; the binary Argmax flow takes ⌈log₂ K⌉ whatever it is given
-    /// (``LanguageModelKind/startingDequantiser(categories:dimensions:fusedArgmax:random:)``).
+    /// (``LanguageModelKind/startingDequantiser(categories:dimensions:fusedArgmax:truflStartWidth:random:)``).
     public init(kind: LanguageModelKind, categories: Int, dimensions: Int, marginal: EmpiricalMarginal,
-                hidden: Int, madeHidden: Int, mixtures: Int, fusedArgmax: Bool = false, random: inout RandomSource) {
+                hidden: Int, madeHidden: Int, mixtures: Int, fusedArgmax: Bool = false, truflStartWidth: Float = -1,
+                random: inout RandomSource) {
         self.kind = kind
         self.marginal = marginal
         dequantiser = kind.startingDequantiser(categories: categories, dimensions: dimensions, fusedArgmax: fusedArgmax,
-                                               random: &random)
+                                               truflStartWidth: truflStartWidth, random: &random)
         prior = LSTMMADEPrior(dimensions: dequantiser.dimensions, hidden: hidden, madeHidden: madeHidden,
                               mixtures: mixtures, random: &random)
     }

@@ -16,6 +16,8 @@ public enum WordLanguageModelExperiment: Experiment {
         public var kind: LanguageModelKind
         /// D per word for CatNF and TRUFL (the binary Argmax flow uses ⌈log₂ K⌉ = 14).
         public var dimensions: Int
+        /// TRUFL's starting window width s̃ (chapter 07's −1 leaves the 10,000 boxes covering almost none of ℝ¹²).
+        public var truflStartWidth: Float
         /// The LSTM (prior or baseline), the MADE's hidden layer, logistics per dimension, the baseline's embedding.
         public var hidden: Int, madeHidden: Int, mixtures: Int, embedding: Int
         public var steps: Int, batchSize: Int
@@ -39,7 +41,7 @@ public enum WordLanguageModelExperiment: Experiment {
         public var streams: [String]
 
         public init(maximumWords: Int = WordCorpus.defaultMaximumWords, trainSentences: Int?, validationSentences: Int?,
-                    testSentences: Int?, kind: LanguageModelKind, dimensions: Int, hidden: Int, madeHidden: Int,
+                    testSentences: Int?, kind: LanguageModelKind, dimensions: Int, truflStartWidth: Float = -1, hidden: Int, madeHidden: Int,
                     mixtures: Int = 4, embedding: Int, steps: Int, batchSize: Int, learningRate: Float,
                     maxGradientNorm: Float = 1, warmupHalfLife: Double, softTemperature: Float = 0.02, evaluateEvery: Int,
                     importanceSamples: Int, logZParticles: Int, evaluationBatch: Int = 32, wgsdSamples: Int = 200,
@@ -48,6 +50,7 @@ public enum WordLanguageModelExperiment: Experiment {
                     seed: Int, rootSeed: UInt64, streams: [String]) {
             (self.maximumWords, self.trainSentences, self.validationSentences, self.testSentences)
                 = (maximumWords, trainSentences, validationSentences, testSentences)
+            self.truflStartWidth = truflStartWidth
             (self.kind, self.dimensions, self.hidden, self.madeHidden, self.mixtures, self.embedding)
                 = (kind, dimensions, hidden, madeHidden, mixtures, embedding)
             (self.steps, self.batchSize, self.learningRate, self.maxGradientNorm) = (steps, batchSize, learningRate, maxGradientNorm)
@@ -80,6 +83,8 @@ public enum WordLanguageModelExperiment: Experiment {
         public var reconstruction: Double?, kl: Double?
         /// TRUFL: Σ over test sentences of log Z for the sentence's length (nats), and the NLL per token corrected by it (Eq. 8).
         public var logZ: Double?, correctedNLL: Double?
+        /// TRUFL: the sequential Monte Carlo's acceptance rate at each step (it stops at a step that accepts nothing).
+        public var logZAcceptance: [Double]?
         /// The validation curve in nats per token (the LSTM's exact, the latent models' single-sample −ELBO).
         public var curveSteps: [Int], curveNLL: [Double]
         public var skippedSteps: Int
@@ -127,7 +132,7 @@ public enum WordLanguageModelExperiment: Experiment {
 
         let model = LatentLanguageModel(kind: c.kind, categories: k, dimensions: c.dimensions, marginal: corpus.marginal,
                                         hidden: c.hidden, madeHidden: c.madeHidden, mixtures: c.mixtures,
-                                        fusedArgmax: true, random: &initRandom)
+                                        fusedArgmax: true, truflStartWidth: c.truflStartWidth, random: &initRandom)
         let indicator: SupportIndicator = c.kind == .trufl ? .soft(temperature: c.softTemperature) : .hard
         var validationRandom = random.split("validation")
         let (curve, skipped) = training.run(parameters: model.parameters, random: &trainRandom, nextBatch: nextBatch, validation: {
@@ -154,6 +159,7 @@ public enum WordLanguageModelExperiment: Experiment {
             // Eq. 8, sentence by sentence: log p(x) under the truncated prior of its length is the estimate minus log Z_T.
             let logZ = test.reduce(0.0) { $0 + mass.logZ(length: $1.count) }
             result.logZ = logZ
+            result.logZAcceptance = mass.acceptance
             result.correctedNLL = -(evaluation.importanceSampled - logZ) / Double(testTokens)
             clock.done("log Z")
         }
