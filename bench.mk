@@ -17,10 +17,11 @@ bench-deps:
 	$(BENCH_PYTHON) -m pip install --quiet $(BENCH_PIP_ARGS) '$(BENCH_TORCH)'
 	@$(BENCH_PYTHON) -c 'import torch; print("torch", torch.__version__, "in $(BENCH_VENV)")'
 
+# Row 9 reads the ZINC molecules, hence `data`.
 # The engine runs in the book's arithmetic (`book arithmetic --env`: OpenBLAS's Haswell kernel, one thread), the
 # one every chapter runs in; a second engine in the native arithmetic (this CPU's fastest OpenBLAS kernel) gives
 # the table of what reproducibility costs. Both are set before libopenblas loads.
-bench: build
+bench: build data
 	python3 bench/run.py --engine $(BIN)/trufl-bench --python $(BENCH_PYTHON) \
 	  --engine-env "$$($(BOOK) arithmetic --env)" \
 	  --native-env "$$(TRUFL_ARITHMETIC=native $(BOOK) arithmetic --env)" $(BENCH_ARGS)

@@ -4,6 +4,7 @@
 //   trufl-bench --serve                       reads row names from stdin, answers one sample per line
 //   trufl-bench --list | --machine
 //   trufl-bench --colouring-batch             row 6's graphs, for bench/pytorch/rows.py
+//   trufl-bench --molecule-batch              row 9's molecules and marginals, for bench/pytorch/rows.py
 //
 // Each sample is measured inside the process, after a warm-up that also calibrates how many iterations a
 // sample averages over (about --seconds of work), so process start-up never enters a timing.
@@ -24,6 +25,8 @@ struct TruflBench: ParsableCommand {
     @Flag(help: "List the rows.") var list = false
     @Flag(help: "Print the BLAS kernel and threads.") var machine = false
     @Flag(help: "Print row 6's batch of graphs as JSON (bench/pytorch/rows.py reads it).") var colouringBatch = false
+    @Flag(help: "Print row 9's batch of molecules and its marginals as JSON (bench/pytorch/rows.py reads it).")
+    var moleculeBatch = false
 
     mutating func run() throws {
         switch clock {
@@ -35,6 +38,11 @@ struct TruflBench: ParsableCommand {
         if list { rowNames.forEach { print($0) }; return }
         if machine { emit(["side": "engine", "machine": Machine.info()]); return }
         if colouringBatch { emit(colouringStepBatchJSON()); return }
+        if moleculeBatch {
+            let row = MoleculeStepRow()
+            emit(row.data.json(model: row.model))
+            return
+        }
         if serve {
             emit(["side": "engine", "ready": true, "machine": Machine.info()])
             while let line = readLine() {

@@ -10,14 +10,14 @@ from trufl import inverse_temperature, log_width, log_soft_support, log_posterio
 
 # --- shared with Sources/Bench/Rows/CharacterModelStepRow.swift (CharacterModelShapes) ---------------------
 CHARLM_STEP = dict(categories=49, length=128, batch=32, dimension=3, hidden=256, made_hidden=128, mixtures=4,
-                   temperature=0.02, beta=2.0, learning_rate=5e-3, max_gradient_norm=1.0)
+                   temperature=0.02, beta=2.0, learning_rate=2e-2, max_gradient_norm=1.0)
 
 
 class CharacterModelStep:
     """Row 7: TRUFL (K = 49, D = 3, category-conditional scale and shift, soft indicator tau = 0.02) with the optimal
     decoder, and the language prior of Appendix C.3: an LSTM (hidden 256) over the previous characters' latents whose
     state conditions a MADE (one hidden layer of 128, ReLU) giving a mixture of 4 logistics per latent dimension; the
-    ELBO per character with beta = 2, backward, Adam (5e-3) after clipping the gradient norm to 1, skipped if the loss
+    ELBO per character with beta = 2, backward, Adam (2e-2) after clipping the gradient norm to 1, skipped if the loss
     or the norm is not finite. torch.nn.LSTM, as a PyTorch user writes it (one bias set to zero: the engine has one).
     Same fixed chunks, noise and initial weights as the engine; each iteration restores the initial weights outside
     the timing."""

@@ -35,6 +35,9 @@ TOY_STEP = dict(categories=4, variables=2, dimension=2, mixtures=8, hidden=[64, 
 COLOURING_STEP = dict(graphs=32, nodes=20, temperature=0.02, beta=2.0, max_gradient_norm=1.0,
                       quick=dict(couplings=4, hidden=32, graph_layers=2, mixtures=4, learning_rate=2e-3),
                       full=dict(couplings=4, hidden=64, graph_layers=3, mixtures=4, learning_rate=1e-3))
+# Row 9 (MoleculeStepShapes): chapter 09's full profile; the molecules and marginals come from the engine.
+MOLECULE_STEP = dict(atom_dimensions=4, pair_dimensions=2, node_couplings=6, edge_couplings=6, hidden=64, graph_layers=3,
+                     mixtures=8, temperature=0.02, beta=2.0, max_gradient_norm=1.0, learning_rate=2e-3)
 # The engine's binary, which prints row 6's batch of graphs (set by rows.py's --engine; run.py passes its own).
 ENGINE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                       ".build", "release", "trufl-bench")
@@ -57,6 +60,28 @@ def hash_uniform(shape, seed, bound):
 def inverse_square_root(n):
     """1/sqrt(n) rounded to Float32 as the Swift side computes it (1 / Float(n).squareRoot())."""
     return torch.tensor(1.0, dtype=torch.float32) / torch.tensor(float(n), dtype=torch.float32).sqrt()
+
+
+class HashParameters:
+    """A model's parameters in the engine's `parameters` order, the i-th drawn by hash_uniform with seed
+    `first_seed + i` (rows 6 and 9: the engine's walk in ColouringStepRow / MoleculeStepRow.initialise)."""
+
+    def __init__(self, first_seed):
+        self.first_seed, self.params = first_seed, []
+
+    def add(self, value):
+        """A parameter whose start is not hashed (the next seed is skipped, as the engine's walk skips it)."""
+        value = value.requires_grad_()
+        self.params.append(value)
+        return value
+
+    def parameter(self, shape, bound):
+        return self.add(hash_uniform(shape, self.first_seed + len(self.params), bound))
+
+    def linear(self, inputs, outputs, bias=True):
+        """(weight [inputs, outputs], bias [outputs] or None), both with Linear's bound 1/sqrt(inputs)."""
+        bound = inverse_square_root(inputs)
+        return (self.parameter([inputs, outputs], bound), self.parameter([outputs], bound) if bias else None)
 
 
 
@@ -100,3 +125,44 @@ def guarded_step(loss, params, optimiser, max_gradient_norm):
         optimiser.step()
     return value, t2
 
+
+
+class UnguardedTrainingStep:
+    """The timed training step of rows 6 and 9, whose chapters step without a finiteness guard: the parameters
+    restored to their initial values and the gradients zeroed (outside the timing), then `loss()` (forward),
+    backward, the gradient norm clipped, Adam's step. Keeps the loss (`check`) and the norm before clipping."""
+
+    def __init__(self, params, learning_rate, max_gradient_norm):
+        self.params, self.max_gradient_norm = params, max_gradient_norm
+        self.initial = [q.detach().clone() for q in params]
+        self.optimiser = torch.optim.Adam(params, lr=learning_rate)
+        self.check = None
+        self.gradient_norm = None  # until the first step (JSON null, as the engine)
+
+    def __call__(self, loss):
+        with torch.no_grad():
+            for q, value in zip(self.params, self.initial):
+                q.copy_(value)
+        self.optimiser.zero_grad(set_to_none=True)
+        t0 = now()
+        value = loss()
+        t1 = now()
+        value.backward()
+        t2 = now()
+        self.gradient_norm = float(torch.nn.utils.clip_grad_norm_(self.params, self.max_gradient_norm))
+        self.optimiser.step()
+        t3 = now()
+        self.check = float(value.detach())
+        return {"forward": t1 - t0, "backward": t2 - t1, "step": t3 - t0}
+
+
+class UnguardedStepRow:
+    """What rows 6 and 9 share as rows: `iterate` is one UnguardedTrainingStep (`self.train_step`) of `self.loss`,
+    and the check is its loss."""
+
+    @property
+    def check(self):
+        return self.train_step.check
+
+    def iterate(self):
+        return self.train_step(self.loss)

@@ -6,7 +6,8 @@ user would, CPU, eager mode, float32.
 
 Shapes, initialisation (hash_uniform) and batch match Sources/Bench/Shared.swift and Sources/Bench/Rows.
 One file per row family: micro.py (rows 1–2), dequantiser.py (3), toy_step.py (4), lstm_made.py (5),
-colouring_step.py (6), charlm_step.py (7), decoder.py (8); common.py holds what they share, trufl.py the TRUFL pieces of rows 3, 4 and 6.
+colouring_step.py (6), charlm_step.py (7), decoder.py (8), molecule_step.py (9); common.py holds what they share,
+trufl.py the TRUFL pieces of rows 3, 4, 6 and 9, graph_flow.py the graph flow prior of rows 6 and 9.
 Each sample is timed inside the process after a warm-up that calibrates the iteration count.
 """
 import argparse
@@ -27,6 +28,7 @@ from toy_step import ToyStep  # noqa: E402
 from lstm_made import LSTMMade  # noqa: E402
 from colouring_step import ColouringStep  # noqa: E402
 from charlm_step import CharacterModelStep  # noqa: E402
+from molecule_step import MoleculeStep  # noqa: E402
 
 
 def make_row(name):
@@ -54,6 +56,8 @@ def make_row(name):
         return Decoder(catnf=False)
     if name == "decoder-10k-catnf":
         return Decoder(catnf=True)
+    if name == "molecule-step":
+        return MoleculeStep()
     return None
 
 
@@ -117,7 +121,7 @@ def main():
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     parser.add_argument("--serve", action="store_true")
     parser.add_argument("--machine", action="store_true")
-    parser.add_argument("--engine", default=common.ENGINE, help="trufl-bench, which prints row 6's batch of graphs")
+    parser.add_argument("--engine", default=common.ENGINE, help="trufl-bench, which prints row 6's graphs and row 9's molecules")
     args = parser.parse_args()
     common.ENGINE = args.engine
     use_clock(args.clock)

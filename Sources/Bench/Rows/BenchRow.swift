@@ -14,7 +14,7 @@ protocol BenchRow: AnyObject {
 /// Every row, by name, in table order.
 let rowNames = ["sgemm-64", "sgemm-256", "sgemm-1024", "tape-op", "dequantiser", "toy-step-128", "toy-step-1024", "lstm-made",
                 "lstm-made-unrolled", "lstm-made-stepwise", "colouring-step", "colouring-step-full",
-                "charlm-step", "decoder-10k", "decoder-10k-catnf"]
+                "charlm-step", "decoder-10k", "decoder-10k-catnf", "molecule-step"]
 
 func makeRow(_ name: String) -> BenchRow? {
     switch name {
@@ -35,6 +35,7 @@ func makeRow(_ name: String) -> BenchRow? {
     case "charlm-step": return CharacterModelStepRow()
     case "decoder-10k": return DecoderRow(catNF: false)
     case "decoder-10k-catnf": return DecoderRow(catNF: true)
+    case "molecule-step": return MoleculeStepRow()
     default: return nil
     }
 }

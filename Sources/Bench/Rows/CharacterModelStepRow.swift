@@ -6,7 +6,7 @@ import Trufl
 enum CharacterModelShapes {
     static let categories = 49, length = 128, batch = 32, dimension = 3
     static let hidden = 256, madeHidden = 128, mixtures = 4
-    static let temperature: Float = 0.02, beta: Float = 2, learningRate: Float = 5e-3, maxGradientNorm: Float = 1
+    static let temperature: Float = 0.02, beta: Float = 2, learningRate: Float = 2e-2, maxGradientNorm: Float = 1
 }
 
 /// Row 7: one training step of chapter 07's TRUFL character model, as `CharacterLanguageModelExperiment.train` takes

@@ -47,32 +47,13 @@ final class ColouringStepRow: BenchRow {
         guard let q = model.dequantiser as? TRUFLDequantiser, let flow = q.flow else {
             fatalError("ColouringStepRow: expects TRUFL with its colour-conditional flow")
         }
-        var walk: [(parameter: Parameter, bound: Float?)] = [(q.mTilde, nil), (q.sTilde, 0.5), (flow.shift, 0.25),
-                                                             (flow.logScale, 0.25)]
-        func linear(_ layer: Linear) {
-            let bound = inverseSquareRoot(layer.inputs)
-            walk.append((layer.weight, bound))
-            if let bias = layer.bias { walk.append((bias, bound)) }
-        }
-        for coupling in model.prior.couplings {
-            linear(coupling.embed)
-            for attention in coupling.layers {
-                linear(attention.project)
-                linear(attention.attendSource)
-                linear(attention.attendTarget)
-                attention.update.layers.forEach(linear)
-            }
-            linear(coupling.head)
-        }
-        for affine in model.prior.affines { walk += [(affine.logScale, 0.1), (affine.shift, 0.1)] }
-        // The seeds follow the model's own parameter order, which is also the optimiser's.
-        guard walk.map({ ObjectIdentifier($0.parameter) }) == model.parameters.map({ ObjectIdentifier($0) }) else {
-            fatalError("ColouringStepRow: the walk no longer matches GraphColouringModel.parameters")
-        }
-        for (i, entry) in walk.enumerated() {
-            guard let bound = entry.bound else { continue }
-            entry.parameter.value = hashUniform(entry.parameter.value.shape.dimensions, seed: 600 + i, bound: bound)
-        }
+        var walk = HashWalk()
+        walk.add(q.mTilde, bound: nil)
+        walk.add(q.sTilde, bound: 0.5)
+        walk.add(flow.shift, bound: 0.25)
+        walk.add(flow.logScale, bound: 0.25)
+        walk.graphFlowPrior(model.prior)
+        walk.apply(to: model.parameters, firstSeed: 600, row: "ColouringStepRow")
     }
 
     var info: [String: Any] {
