@@ -123,7 +123,7 @@ import Testing
         let marginal = EmpiricalMarginal(counting: chunks.flatMap { $0 }, categories: 5)
         for kind in [CharacterModelKind.catnf, .argmax, .trufl] {
             var random = RandomSource(seed: 21)
-            let model = LatentCharacterModel(kind: kind, categories: 5, dimensions: 2, marginal: marginal, hidden: 8,
+            let model = LatentLanguageModel(kind: kind, categories: 5, dimensions: 2, marginal: marginal, hidden: 8,
                                              madeHidden: 8, mixtures: 2, random: &random)
             let result = model.evaluate(chunks, samples: 4, batchSize: 2, using: &random)
             let elbo = result.reconstruction + result.priorMinusPosterior

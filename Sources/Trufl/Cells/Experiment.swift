@@ -21,7 +21,8 @@ public protocol Experiment {
 /// Every experiment a cell may name, for `trufl-cell`.
 public enum Experiments {
     public static let all: [any Experiment.Type] = [ToyExperiment.self, GraphColouringExperiment.self,
-                                                   CharacterLanguageModelExperiment.self, MoleculeExperiment.self]
+                                                   CharacterLanguageModelExperiment.self, MoleculeExperiment.self,
+                                                   WordLanguageModelExperiment.self]
 
     /// Runs the experiment called `name` on a JSON configuration and returns its JSON result.
     public static func run(named name: String, configuration: Data) throws -> Data {

@@ -30,3 +30,18 @@ public struct Progress {
         FileHandle.standardError.write(Data(line.utf8))
     }
 }
+
+/// The wall time of each stage after training (evaluation, statistics) on standard error, so that a long cell
+/// shows where it is; never part of a result.
+public struct StageClock {
+    let label: String
+    var last = Date()
+
+    public init(_ label: String) { self.label = label }
+
+    public mutating func done(_ stage: String) {
+        let now = Date()
+        FileHandle.standardError.write(Data(String(format: "%@: %@ done in %.1f s\n", label, stage, now.timeIntervalSince(last)).utf8))
+        last = now
+    }
+}

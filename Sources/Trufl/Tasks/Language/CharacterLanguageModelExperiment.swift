@@ -95,7 +95,7 @@ public enum CharacterLanguageModelExperiment: Experiment {
         }
 
         // Eq. 2's marginal is counted on the whole training split (a slice may miss a rare symbol, whose P would be 0).
-        let model = LatentCharacterModel(kind: c.kind, categories: k, dimensions: c.dimensions,
+        let model = LatentLanguageModel(kind: c.kind, categories: k, dimensions: c.dimensions,
                                          marginal: corpus.marginal,
                                          hidden: c.hidden, madeHidden: c.madeHidden, mixtures: c.mixtures, random: &initRandom)
         let indicator: SupportIndicator = c.kind == .trufl ? .soft(temperature: c.softTemperature) : .hard
@@ -124,42 +124,16 @@ public enum CharacterLanguageModelExperiment: Experiment {
                       curveSteps: curve.map(\.step), curveBits: curve.map(\.bits), skippedSteps: skipped)
     }
 
-    /// The training loop both kinds of model share: random chunks of the training slice of `stream`, Adam with a 100-step ramp
-    /// then an exponential decay to a tenth of the rate at the last step, gradient clipping, a step with a non-finite
-    /// loss or gradient skipped and counted; `loss` is per character in nats. Progress (step, loss in bits per
-    /// character, steps per second) and each validation point go to standard error.
+    /// Chapter 07's use of the shared loop (``LanguageModelTraining``): random chunks of the training slice of `stream`;
+    /// `loss` is per character in nats, progress in bits per character.
     static func train(_ c: Configuration, on stream: [Int], parameters: [Parameter], random: inout RandomSource,
                       validation: () -> Double,
                       loss: (CategoryBatch, Int, Tape, inout RandomSource) -> Var) -> (curve: [(step: Int, bits: Double)], skipped: Int) {
-        let decay = Foundation.pow(0.1, 1 / Double(max(c.steps, 1)))
-        let adam = Adam(parameters, learningRate: .warmup(steps: 100, then: .exponential(initial: c.learningRate, decay: Float(decay))),
-                        maxGradientNorm: c.maxGradientNorm)
-        var batchRandom = random.split("batches"), noise = random.split("noise")
-        var progress = Progress(label(c), totalSteps: c.steps)
-        var curve: [(step: Int, bits: Double)] = []
-        var skipped = 0
-        func record(_ step: Int) {
-            let bits = validation()
-            curve.append((step, bits))
-            FileHandle.standardError.write(Data("\(label(c)): step \(step)  validation bpc \(String(format: "%.4f", bits))\n".utf8))
-        }
-        for step in 0..<c.steps {
-            if step % c.evaluateEvery == 0 { record(step) }
-            let batch = CharacterChunks.randomBatch(stream, length: c.length, batch: c.batchSize,
-                                                    limit: c.trainCharacters, using: &batchRandom)
-            let tape = Tape()
-            let value = loss(batch, step, tape, &noise)
-            value.backward()
-            guard value.scalar.isFinite, parameters.gradientNorm.isFinite else {
-                skipped += 1
-                parameters.zeroGradients()
-                continue
-            }
-            adam.step()
-            parameters.zeroGradients()
-            progress.step(step, loss: Double(value.scalar) / Foundation.log(2.0))
-        }
-        record(c.steps)
-        return (curve, skipped)
+        let training = LanguageModelTraining(label: label(c), steps: c.steps, learningRate: c.learningRate,
+                                             maxGradientNorm: c.maxGradientNorm, evaluateEvery: c.evaluateEvery, unit: "bpc")
+        let (curve, skipped) = training.run(parameters: parameters, random: &random, nextBatch: { batchRandom in
+            CharacterChunks.randomBatch(stream, length: c.length, batch: c.batchSize, limit: c.trainCharacters, using: &batchRandom)
+        }, validation: validation, loss: loss)
+        return (curve.map { ($0.step, $0.value) }, skipped)
     }
 }

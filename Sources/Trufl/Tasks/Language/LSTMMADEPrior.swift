@@ -22,7 +22,14 @@ public struct LSTMMADEPrior: LatentDensity, Layer {
     public var parameters: [Parameter] { lstm.parameters + made.parameters }
 
     /// log p(z) per example: z `[B, T, D]` → `[B]`.
-    public func logDensity(_ z: Var) -> Var {
+    public func logDensity(_ z: Var) -> Var { positionLogDensities(z).sum(axis: 0) }
+
+    /// log p(z) of a batch of sentences of different lengths, z `[B, T, D]` padded after each one
+    /// (``SentenceBatch/padded(_:)``) → `[B]`: the padded positions' terms are left out.
+    public func logDensity(_ z: Var, of batch: SentenceBatch) -> Var { batch.maskedSum(timeMajor: positionLogDensities(z)) }
+
+    /// log p(z_t | z_<t) per position, time-major: z `[B, T, D]` → `[T, B]`.
+    public func positionLogDensities(_ z: Var) -> Var {
         guard z.shape.rank == 3, z.shape[2] == dimensions else {
             fatalError("LSTMMADEPrior: z must be [batch, time, \(dimensions)], got \(z.shape)")
         }
@@ -35,7 +42,7 @@ public struct LSTMMADEPrior: LatentDensity, Layer {
         let flat = timeMajor.reshaped([t * b, d])
         let (logits, means, logScales) = mixtureParameters(flat, context: h)
         let logDensity = MixtureOfLogistics.logDensity(flat, logits: logits, means: means, logScales: logScales)  // [T·B, D]
-        return logDensity.reshaped([t, b, d]).sum(axis: 2).sum(axis: 0)
+        return logDensity.reshaped([t, b, d]).sum(axis: 2)
     }
 
     /// The mixture parameters of every dimension of `z: [N, D]` given the LSTM's output `context: [N, hidden]`,

@@ -17,6 +17,20 @@ public struct TruncatedPriorMass: Sendable, Codable {
     public var acceptance: [Double]
     public var particles: Int
 
+    /// log Ẑ of the first `length` steps (a sentence of that many tokens): the same estimate stopped there, as
+    /// unbiased for Z of the shorter sequence as the whole is for the longer one.
+    public func logZ(length: Int) -> Double {
+        guard length <= acceptance.count || acceptance.last == 0 else {
+            fatalError("TruncatedPriorMass: estimated over \(acceptance.count) steps, asked for \(length)")
+        }
+        var total = 0.0
+        for rate in acceptance.prefix(length) {
+            guard rate > 0 else { return -.infinity }
+            total += Foundation.log(rate)
+        }
+        return total
+    }
+
     public static func estimate(prior: LSTMMADEPrior, dequantiser: TRUFLDequantiser, length: Int, particles: Int,
                                 using random: inout RandomSource) -> TruncatedPriorMass {
         let n = particles, d = prior.dimensions, hidden = prior.lstm.hiddenSize
