@@ -26,6 +26,17 @@ public final class TRUFLDequantiser: Dequantiser {
         self.flow = flow ? CategoryScaleShift(categories: categories, dimensions: dimensions, name: name) : nil
     }
 
+    /// The start the sequence and molecule models take (chapters 07 to 09): windows at random centres, m̃ ~ N(0, 1),
+    /// all of one width s̃ = `width`, so that the K boxes start apart (a start symmetric in the categories gives every
+    /// category the same gradient); the flow is the identity.
+    public static func randomCentres(categories: Int, dimensions: Int, width: Float, name: String = "trufl",
+                                     using random: inout RandomSource) -> TRUFLDequantiser {
+        let q = TRUFLDequantiser(categories: categories, dimensions: dimensions, name: name)
+        q.mTilde.value = Tensor.normal([categories, dimensions], using: &random)
+        q.sTilde.value = Tensor(shape: [categories, dimensions], repeating: width)
+        return q
+    }
+
     public var parameters: [Parameter] { [mTilde, sTilde] + (flow?.parameters ?? []) }
 
     /// Algorithm 1, encoding: u₀ → u (Eq. 6) → z' = F⁻¹(u) → z = g(z', x);

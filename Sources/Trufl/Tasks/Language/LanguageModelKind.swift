@@ -32,12 +32,10 @@ public enum LanguageModelKind: String, Sendable, Codable, CaseIterable {
             q.flow!.drawShifts(using: &random)
             return q
         case .trufl:
-            // Windows at random centres (m̃ ~ N(0, 1), chapter 05's random start), narrow enough (chapter 07's s̃ = −1:
+            // Windows at random centres (chapter 05's random start), narrow enough (chapter 07's s̃ = −1:
             // s ≈ 0.54·min(m, 1 − m)) that most of the K boxes start apart.
-            let q = TRUFLDequantiser(categories: categories, dimensions: dimensions)
-            q.mTilde.value = Tensor.normal([categories, dimensions], using: &random)
-            q.sTilde.value = Tensor(shape: [categories, dimensions], repeating: truflStartWidth)
-            return q
+            return TRUFLDequantiser.randomCentres(categories: categories, dimensions: dimensions, width: truflStartWidth,
+                                                  using: &random)
         case .lstm:
             fatalError("LanguageModelKind: the LSTM baseline has no latent (use LSTMSoftmaxModel)")
         }

@@ -78,10 +78,7 @@ public final class MoleculeModel {
         func dequantiser(_ k: Int, _ d: Int, _ name: String) -> any Dequantiser {
             switch kind {
             case .trufl:
-                let q = TRUFLDequantiser(categories: k, dimensions: d, name: name)
-                q.mTilde.value = Tensor.normal([k, d], using: &random)
-                q.sTilde.value = Tensor(shape: [k, d], repeating: -1)
-                return q
+                return TRUFLDequantiser.randomCentres(categories: k, dimensions: d, width: -1, name: name, using: &random)
             case .catnf:
                 let q = CatNFDequantiser(categories: k, dimensions: d, baseScale: CatNFDequantiser.catNFBaseScale, name: name)
                 q.flow!.drawShifts(using: &random)
