@@ -130,7 +130,7 @@ public enum CharacterLanguageModelExperiment: Experiment {
                       validation: () -> Double,
                       loss: (CategoryBatch, Int, Tape, inout RandomSource) -> Var) -> (curve: [(step: Int, bits: Double)], skipped: Int) {
         let training = LanguageModelTraining(label: label(c), steps: c.steps, learningRate: c.learningRate,
-                                             maxGradientNorm: c.maxGradientNorm, evaluateEvery: c.evaluateEvery, unit: "bpc")
+                                             maxGradientNorm: c.maxGradientNorm, evaluateEvery: c.evaluateEvery, unit: .bitsPerCharacter)
         let (curve, skipped) = training.run(parameters: parameters, random: &random, nextBatch: { batchRandom in
             CharacterChunks.randomBatch(stream, length: c.length, batch: c.batchSize, limit: c.trainCharacters, using: &batchRandom)
         }, validation: validation, loss: loss)

@@ -7,10 +7,18 @@ import Foundation
 public struct LanguageModelTraining {
     public var label: String
     public var steps: Int, learningRate: Float, maxGradientNorm: Float, evaluateEvery: Int
-    /// The unit progress lines give the loss in ("bpc": the per-token nats over ln 2; "nats": as they are).
-    public var unit: String
+    /// The unit progress lines give the loss in.
+    public var unit: LossUnit
 
-    public init(label: String, steps: Int, learningRate: Float, maxGradientNorm: Float, evaluateEvery: Int, unit: String) {
+    /// Bits per character (chapter 07: the per-token nats over ln 2) or nats per word (chapter 08: as they are).
+    public enum LossUnit: String, Sendable {
+        case bitsPerCharacter = "bpc", nats
+
+        /// What one nat is in this unit.
+        var perNat: Double { self == .bitsPerCharacter ? 1 / Foundation.log(2.0) : 1 }
+    }
+
+    public init(label: String, steps: Int, learningRate: Float, maxGradientNorm: Float, evaluateEvery: Int, unit: LossUnit) {
         (self.label, self.steps, self.learningRate, self.maxGradientNorm) = (label, steps, learningRate, maxGradientNorm)
         (self.evaluateEvery, self.unit) = (evaluateEvery, unit)
     }
@@ -27,11 +35,10 @@ public struct LanguageModelTraining {
         var progress = Progress(label, totalSteps: steps)
         var curve: [(step: Int, value: Double)] = []
         var skipped = 0
-        let toUnit = unit == "bpc" ? 1 / Foundation.log(2.0) : 1
         func record(_ step: Int) {
             let value = validation()
             curve.append((step, value))
-            FileHandle.standardError.write(Data("\(label): step \(step)  validation \(unit) \(String(format: "%.4f", value))\n".utf8))
+            FileHandle.standardError.write(Data("\(label): step \(step)  validation \(unit.rawValue) \(String(format: "%.4f", value))\n".utf8))
         }
         for step in 0..<steps {
             if step % evaluateEvery == 0 { record(step) }
@@ -46,7 +53,7 @@ public struct LanguageModelTraining {
             }
             adam.step()
             parameters.zeroGradients()
-            progress.step(step, loss: Double(value.scalar) * toUnit)
+            progress.step(step, loss: Double(value.scalar) * unit.perNat)
         }
         record(steps)
         return (curve, skipped)

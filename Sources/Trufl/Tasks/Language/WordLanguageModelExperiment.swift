@@ -110,7 +110,7 @@ public enum WordLanguageModelExperiment: Experiment {
         let testTokens = WordCorpus.tokens(test), validationTokens = Double(WordCorpus.tokens(validation))
         let k = corpus.vocabulary.count
         let training = LanguageModelTraining(label: label(c), steps: c.steps, learningRate: c.learningRate,
-                                             maxGradientNorm: c.maxGradientNorm, evaluateEvery: c.evaluateEvery, unit: "nats")
+                                             maxGradientNorm: c.maxGradientNorm, evaluateEvery: c.evaluateEvery, unit: .nats)
         let nextBatch = { (r: inout RandomSource) in SentenceBatch.random(train, size: c.batchSize, using: &r) }
 
         if c.kind == .lstm {
