@@ -31,18 +31,27 @@ struct MixtureCDFTransform {
         return (u, (logDensity - logF - logOneMinusF + scale).sum(axis: 1))
     }
 
-    /// `u: [rows, n]` → z: undoes the affine step and the logit, then inverts each mixture CDF by bisection.
+    /// `u: [rows, n]` → z: undoes the affine step and the logit, then inverts each mixture CDF by bisection
+    /// (``MixtureOfLogistics/quantile(_:logits:means:logScales:)``, on the parameters where they lie).
     func inverse(_ u: Tensor) -> Tensor {
         let m = mixtures
         var z = Tensor.zeros(u.shape)
         let logits = self.logits.value.scalars, means = self.means.value.scalars
         let logScales = self.logScales.value.scalars
-        for e in 0..<u.count {
-            let t = Double(u.scalars[e] - shift.value.scalars[e]) * Double.exp(-Double(scale.value.scalars[e]))
-            let range = (e * m)..<(e * m + m)
-            z.scalars[e] = Float(MixtureOfLogistics.quantile(
-                Logistic.sigmoid(t), logits: Array(logits[range]), means: Array(means[range]),
-                logScales: Array(logScales[range])))
+        let shifts = shift.value.scalars, scales = scale.value.scalars
+        logits.withUnsafeBufferPointer { logits in
+            means.withUnsafeBufferPointer { means in
+                logScales.withUnsafeBufferPointer { logScales in
+                    for e in 0..<u.count {
+                        let t = Double(u.scalars[e] - shifts[e]) * Double.exp(-Double(scales[e]))
+                        let range = (e * m)..<(e * m + m)
+                        z.scalars[e] = Float(MixtureOfLogistics.quantile(
+                            Logistic.sigmoid(t), logits: UnsafeBufferPointer(rebasing: logits[range]),
+                            means: UnsafeBufferPointer(rebasing: means[range]),
+                            logScales: UnsafeBufferPointer(rebasing: logScales[range])))
+                    }
+                }
+            }
         }
         return z
     }
